@@ -1,0 +1,71 @@
+import { defineConfig, loadEnv, Modules } from "@medusajs/framework/utils"
+import { OmniflowOptionsInput, parseOmniflowOptions } from "./src/options"
+
+loadEnv(process.env.NODE_ENV || "development", process.cwd())
+
+/**
+ * OmniFlow's options for this app. A shop that installs the built plugin passes the same
+ * object as `plugins: [{ resolve: "medusa-plugin-omniflow", options }]`.
+ * `OMNIFLOW_OPTIONS` (JSON) overrides it, which tests use for short deadlines.
+ */
+const omniflowOptions: OmniflowOptionsInput = {
+  ...(process.env.OMNIFLOW_OPTIONS ? JSON.parse(process.env.OMNIFLOW_OPTIONS) : {}),
+}
+// Fails here, before anything boots, with the wrong option named.
+parseOmniflowOptions(omniflowOptions)
+
+const redisUrl = process.env.REDIS_URL
+
+// With Redis, several Medusa instances share workflow state, events and locks.
+const redisModules = redisUrl
+  ? [
+      {
+        key: Modules.EVENT_BUS,
+        resolve: "@medusajs/medusa/event-bus-redis",
+        options: { redisUrl },
+      },
+      {
+        key: Modules.WORKFLOW_ENGINE,
+        resolve: "@medusajs/medusa/workflow-engine-redis",
+        options: { redis: { redisUrl } },
+      },
+      {
+        key: Modules.LOCKING,
+        resolve: "@medusajs/medusa/locking",
+        options: {
+          providers: [
+            {
+              resolve: "@medusajs/medusa/locking-redis",
+              id: "locking-redis",
+              is_default: true,
+              options: { redisUrl },
+            },
+          ],
+        },
+      },
+    ]
+  : []
+
+const ownModules = ["omniflow"].map((name) => ({
+  resolve: `./src/modules/${name}`,
+  options: omniflowOptions,
+}))
+
+module.exports = defineConfig({
+  projectConfig: {
+    databaseUrl: process.env.DATABASE_URL,
+    redisUrl,
+    workerMode: (process.env.MEDUSA_WORKER_MODE as "shared" | "worker" | "server") || "shared",
+    http: {
+      storeCors: process.env.STORE_CORS || "http://localhost:8000",
+      adminCors: process.env.ADMIN_CORS || "http://localhost:5173,http://localhost:9000",
+      authCors: process.env.AUTH_CORS || "http://localhost:5173,http://localhost:9000,http://localhost:8000",
+      jwtSecret: process.env.JWT_SECRET || "supersecret",
+      cookieSecret: process.env.COOKIE_SECRET || "supersecret",
+    },
+  },
+  admin: {
+    disable: process.env.MEDUSA_DISABLE_ADMIN === "true",
+  },
+  modules: [...ownModules, ...redisModules],
+})
