@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: the unit, module and HTTP suites, one after the other (each on its own
+ * throwaway embedded PostgreSQL unless DB_HOST is set), then one summary line.
+ */
+const path = require("path")
+const fs = require("fs")
+const { spawnSync } = require("child_process")
+
+const root = path.resolve(__dirname, "..")
+const outDir = path.join(root, ".omniflow", "test-results")
+fs.mkdirSync(outDir, { recursive: true })
+
+const suites = [
+  { name: "unit", type: "unit" },
+  { name: "modules", type: "integration:modules" },
+  { name: "http", type: "integration:http" },
+]
+const only = process.argv[2]
+const extra = process.argv.slice(3)
+
+let passed = 0
+let failed = 0
+let broken = false
+for (const suite of suites) {
+  if (only && only !== suite.name) continue
+  const outputFile = path.join(outDir, `${suite.name}.json`)
+  fs.rmSync(outputFile, { force: true })
+  process.stdout.write(`\n=== ${suite.name} tests ===\n`)
+  const res = spawnSync(
+    process.execPath,
+    [
+      path.join(root, "node_modules", "jest", "bin", "jest.js"),
+      "--runInBand",
+      "--forceExit",
+      "--passWithNoTests",
+      "--json",
+      `--outputFile=${outputFile}`,
+      ...extra,
+    ],
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        TEST_TYPE: suite.type,
+        NODE_OPTIONS: [process.env.NODE_OPTIONS, "--experimental-vm-modules"].filter(Boolean).join(" "),
+        MEDUSA_DISABLE_TELEMETRY: "true",
+        LOG_LEVEL: process.env.LOG_LEVEL || "error",
+      },
+    }
+  )
+  if (fs.existsSync(outputFile)) {
+    const r = JSON.parse(fs.readFileSync(outputFile, "utf8"))
+    passed += r.numPassedTests
+    failed += r.numFailedTests
+    // A file that failed to load has no failed tests, but is a failure all the same.
+    const brokenFiles = r.testResults.filter((t) => t.status === "failed" && !t.assertionResults.some((a) => a.status === "failed"))
+    failed += brokenFiles.length
+  } else {
+    broken = true
+  }
+  if (res.status !== 0) broken = true
+}
+
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`)
+process.exit(broken || failed > 0 ? 1 : 0)
