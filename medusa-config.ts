@@ -46,7 +46,7 @@ const redisModules = redisUrl
     ]
   : []
 
-const ownModules = ["omniflow"].map((name) => ({
+const ownModules = ["omniflow", "inventory-dedup", "recommendation"].map((name) => ({
   resolve: `./src/modules/${name}`,
   options: omniflowOptions,
 }))

@@ -13,10 +13,31 @@ export const omniflowOptionsSchema = z
       .object({
         /** Claim a cart's whole stock before core completes it (the checkout guard). */
         checkoutGuard: z.boolean().default(true),
-        /** Cron expression of the reconciliation job; `false` switches it off. */
-        reconcileSchedule: z.union([z.string().min(9), z.literal(false)]).default("*/10 * * * *"),
+        /** Minutes between reconciliation runs; `false` switches the job off. */
+        reconcileEveryMinutes: z.union([positiveInt.max(1440), z.literal(false)]).default(10),
         /** A claim still `held` after this long belongs to a checkout that died. */
         staleClaimMinutes: positiveInt.default(30),
+        /**
+         * Cart completions one server runs at once; the rest wait their turn. Core takes an
+         * in-process lock per inventory item that gives up after 5 s, so an unbounded burst
+         * on one hot item turns into 500s; a short queue in front of it does not.
+         */
+        maxConcurrentCheckouts: positiveInt.default(4),
+        /** How long a completion may wait for its turn before it gets 503 + Retry-After. */
+        checkoutQueueTimeoutSeconds: positiveInt.default(60),
+      })
+      .strict()
+      .default({}),
+    recommendation: z
+      .object({
+        /** How many precomputed neighbours are kept per product (the most a lookup can return). */
+        neighbours: positiveInt.max(200).default(20),
+        /** Below this many distinct co-purchase orders a product falls back to content similarity. */
+        minCoPurchases: positiveInt.default(2),
+        /** Cron expression of the nightly full rebuild; `false` switches it off. */
+        rebuildSchedule: z.union([z.string().min(9), z.literal(false)]).default("0 3 * * *"),
+        /** When set, a full rebuild weighs each order by 0.5^(age in days / half-life). */
+        decayHalfLifeDays: z.number().positive().optional(),
       })
       .strict()
       .default({}),

@@ -52,6 +52,22 @@ export async function prepareCart(
   opts: { regionId: string; items: CartLine[]; token?: string; email?: string }
 ): Promise<string> {
   const h = storeHeaders(publishableKey, opts.token)
+  try {
+    return await prepareCart_(api, h, opts)
+  } catch (e: any) {
+    // Axios says only "status code 400"; the body says why.
+    if (e?.response) {
+      throw new Error(`${e.config?.method} ${e.config?.url} → ${e.response.status} ${JSON.stringify(e.response.data)}`)
+    }
+    throw e
+  }
+}
+
+async function prepareCart_(
+  api: Api,
+  h: ReturnType<typeof storeHeaders>,
+  opts: { regionId: string; items: CartLine[]; token?: string; email?: string }
+): Promise<string> {
   const [first, ...rest] = opts.items
   const { data } = await api.post("/store/carts", { region_id: opts.regionId, items: [first] }, h)
   const cartId = data.cart.id as string
@@ -61,7 +77,8 @@ export async function prepareCart(
   await api.post(
     `/store/carts/${cartId}`,
     {
-      email: opts.email ?? "buyer@example.com",
+      // Distinct guests: concurrent carts with one guest email race on creating that customer.
+      email: opts.email ?? `buyer-${Math.random().toString(36).slice(2, 10)}@example.com`,
       shipping_address: ADDRESS,
       billing_address: ADDRESS,
     },

@@ -5,18 +5,20 @@ describe("plugin options", () => {
     const options = parseOmniflowOptions(undefined)
     expect(options.inventoryDedup).toEqual({
       checkoutGuard: true,
-      reconcileSchedule: "*/10 * * * *",
+      reconcileEveryMinutes: 10,
       staleClaimMinutes: 30,
+      maxConcurrentCheckouts: 4,
+      checkoutQueueTimeoutSeconds: 60,
     })
   })
 
   it("keeps given values and ignores the keys Medusa adds to module options", () => {
     const options = parseOmniflowOptions({
-      inventoryDedup: { staleClaimMinutes: 5, reconcileSchedule: false },
+      inventoryDedup: { staleClaimMinutes: 5, reconcileEveryMinutes: false },
       database: { clientUrl: "postgres://x" },
     })
     expect(options.inventoryDedup.staleClaimMinutes).toBe(5)
-    expect(options.inventoryDedup.reconcileSchedule).toBe(false)
+    expect(options.inventoryDedup.reconcileEveryMinutes).toBe(false)
   })
 
   it("names the option that has a wrong value", () => {
@@ -26,6 +28,17 @@ describe("plugin options", () => {
     expect(() => parseOmniflowOptions({ inventoryDedup: { staleClaimMinutes: -1 } })).toThrow(
       /inventoryDedup\.staleClaimMinutes/
     )
+  })
+
+  it("fills the recommendation defaults and accepts false to turn the rebuild job off", () => {
+    expect(parseOmniflowOptions(undefined).recommendation).toEqual({
+      neighbours: 20,
+      minCoPurchases: 2,
+      rebuildSchedule: "0 3 * * *",
+    })
+    const options = parseOmniflowOptions({ recommendation: { rebuildSchedule: false, decayHalfLifeDays: 30 } })
+    expect(options.recommendation).toMatchObject({ rebuildSchedule: false, decayHalfLifeDays: 30 })
+    expect(() => parseOmniflowOptions({ recommendation: { neighbours: 0 } })).toThrow(/recommendation\.neighbours/)
   })
 
   it("names unknown options instead of silently ignoring a typo", () => {

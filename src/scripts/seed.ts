@@ -27,6 +27,7 @@ import {
   WarehouseKey,
 } from "./seed/catalog"
 import { ensureAdminUser } from "./seed/admin-user"
+import { seedHistoricOrders } from "./seed/historic-orders"
 
 export type SeedResult = {
   publishableKey: string
@@ -306,6 +307,9 @@ export default async function seed({ container }: ExecArgs) {
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const started = Date.now()
   const result = await seedDemoData(container, (m) => logger.info(`seed ${m}`))
+  // Kept out of seedDemoData: the HTTP suites count orders and start from an order-free shop.
+  logger.info("seed [+] historic orders for recommendations")
+  await seedHistoricOrders(container, result, (m) => logger.info(`seed ${m}`))
   logger.info(`seed done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   logger.info(`seed publishable API key: ${result.publishableKey}`)
   logger.info(`seed admin: ${result.admin.email} / ${result.admin.password}`)

@@ -1,0 +1,12 @@
+import { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { rebuildRecommendationsWorkflow } from "../../../../workflows/recommendation"
+
+/** Recomputes the whole model now; answers once the new model is live. */
+export const POST = async (req: MedusaRequest, res: MedusaResponse) => {
+  const { result, transaction } = await rebuildRecommendationsWorkflow(req.scope).run()
+  res.status(200).json({
+    workflow_id: transaction.modelId,
+    transaction_id: transaction.transactionId,
+    rebuild: result,
+  })
+}

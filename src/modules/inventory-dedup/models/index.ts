@@ -1,0 +1,3 @@
+export { StockEffect } from "./stock-effect"
+export { StockClaim } from "./stock-claim"
+export { StockGuard } from "./stock-guard"

@@ -1,0 +1,24 @@
+import { model } from "@medusajs/framework/utils"
+
+/**
+ * A checkout's hold on stock between "place order" and core's reservation.
+ * held → converted (core reserved it) | released (checkout failed, or it went stale).
+ * `lines` is [{ inventory_item_id, quantity, sku }], summed per inventory item.
+ */
+export const StockClaim = model
+  .define("inventory_dedup_claim", {
+    id: model.id({ prefix: "iclaim" }).primaryKey(),
+    key: model.text().unique(),
+    cart_id: model.text(),
+    order_id: model.text().nullable(),
+    sales_channel_id: model.text().nullable(),
+    status: model.enum(["held", "converted", "released"]).default("held"),
+    lines: model.json(),
+    note: model.text().nullable(),
+  })
+  .indexes([
+    { on: ["status", "created_at"] },
+    // A cart has at most one live claim: a second concurrent completion of the same cart
+    // (another instance, a double click) cannot claim its stock twice.
+    { on: ["cart_id"], unique: true, where: "status != 'released' AND deleted_at IS NULL" },
+  ])

@@ -1,0 +1,387 @@
+import { Context } from "@medusajs/framework/types"
+import {
+  generateEntityId,
+  InjectManager,
+  InjectTransactionManager,
+  MedusaContext,
+  MedusaError,
+  MedusaService,
+} from "@medusajs/framework/utils"
+import { StockClaim, StockEffect, StockGuard } from "./models"
+import {
+  ClaimLineInput,
+  ClaimStockInput,
+  ClaimStockResult,
+  EffectOutcome,
+  Shortage,
+} from "./types"
+
+type SqlManager = { execute: (sql: string, params?: unknown[]) => Promise<any[]> }
+type EffectKind = "claim" | "release" | "convert" | "reserve" | "restock" | "consume"
+
+/** How long a claim may wait for in-flight checkouts to hand their claims over to core. */
+const CLAIM_SETTLE_MS = 5000
+
+export class ShortageError extends MedusaError {
+  constructor(public readonly shortages: (Shortage & { available_without_claims: number })[]) {
+    super(MedusaError.Types.NOT_ALLOWED, describeShortages(shortages))
+  }
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ")
+
+/** Sums lines per inventory item (a bundle counts once per item) in a fixed order. */
+export function mergeClaimLines(lines: ClaimLineInput[]): ClaimLineInput[] {
+  const byItem = new Map<string, ClaimLineInput>()
+  for (const line of lines) {
+    const prev = byItem.get(line.inventory_item_id)
+    byItem.set(line.inventory_item_id, {
+      inventory_item_id: line.inventory_item_id,
+      quantity: (prev?.quantity ?? 0) + Number(line.quantity),
+      sku: [prev?.sku, line.sku].filter(Boolean).join(" + ") || null,
+    })
+  }
+  return [...byItem.values()].sort((a, b) => a.inventory_item_id.localeCompare(b.inventory_item_id))
+}
+
+export default class InventoryDedupModuleService extends MedusaService({
+  StockEffect,
+  StockClaim,
+  StockGuard,
+}) {
+  /**
+   * Holds a cart's whole stock, or fails with every shortage named and changes nothing.
+   * Guard rows are locked in inventory-item order inside one transaction; availability is
+   * recomputed under the lock from the stock levels, the live reservations and the held
+   * claims, so concurrent claims — from any number of server instances — serialise on
+   * the database and can never together take more than is there.
+   */
+  @InjectManager()
+  async claimStock(
+    input: ClaimStockInput,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<EffectOutcome<ClaimStockResult>> {
+    const lines = mergeClaimLines(input.lines).filter((l) => l.quantity > 0)
+    if (lines.length) {
+      // Created outside the claim's transaction, so creating them never holds a lock.
+      await this.ensureGuards_(lines.map((l) => l.inventory_item_id), sharedContext)
+    }
+    // A claim counts until its checkout's reservation exists and the claim is converted;
+    // for that moment the units count twice. A shortage that only held claims explain may
+    // be that moment, so it is retried briefly; a real shortage is answered at once.
+    const deadline = Date.now() + CLAIM_SETTLE_MS
+    for (;;) {
+      try {
+        return await this.claimStock_({ ...input, lines }, sharedContext)
+      } catch (e) {
+        const shortages = (e as ShortageError).shortages
+        const mightSettle = shortages?.every((s) => s.available_without_claims >= s.requested)
+        if (!mightSettle || Date.now() > deadline) {
+          throw e
+        }
+        await new Promise((r) => setTimeout(r, 25 + Math.random() * 50))
+      }
+    }
+  }
+
+  @InjectTransactionManager()
+  protected async claimStock_(
+    input: ClaimStockInput,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<EffectOutcome<ClaimStockResult>> {
+    const em = sharedContext.transactionManager as SqlManager
+    const replay = await this.beginEffect_<ClaimStockResult>(em, input.key, "claim")
+    if (replay) {
+      return replay
+    }
+
+    const [live] = await em.execute(
+      `SELECT id, status, lines FROM inventory_dedup_claim
+        WHERE cart_id = ? AND status != 'released' AND deleted_at IS NULL`,
+      [input.cart_id]
+    )
+    if (live?.status === "held") {
+      throw new MedusaError(
+        MedusaError.Types.CONFLICT,
+        `Cart ${input.cart_id} is already being completed by another request`
+      )
+    }
+    if (live?.status === "converted" || !input.lines.length) {
+      // Already ordered (core will not create a second order), or nothing stock-managed.
+      const result: ClaimStockResult = {
+        claim_id: live?.id ?? null,
+        cart_id: input.cart_id,
+        status: live ? "converted" : "none",
+        lines: live?.lines ?? [],
+      }
+      return { result: await this.finishEffect_(em, input.key, result), replayed: false }
+    }
+
+    const itemIds = input.lines.map((l) => l.inventory_item_id)
+    await em.execute(
+      `SELECT id FROM inventory_dedup_guard
+        WHERE inventory_item_id IN (${placeholders(itemIds.length)}) AND deleted_at IS NULL
+        ORDER BY inventory_item_id FOR UPDATE`,
+      itemIds
+    )
+    const available = await this.availableUnderLock_(em, itemIds, input.location_ids)
+    const shortages = findShortages(input.lines, available)
+    if (shortages.length) {
+      // Throwing rolls the ledger row back too: a later attempt, after a restock, may succeed.
+      const withoutClaims = await this.availableUnderLock_(em, itemIds, input.location_ids, false)
+      throw new ShortageError(
+        shortages.map((s) => ({ ...s, available_without_claims: withoutClaims.get(s.inventory_item_id) ?? 0 }))
+      )
+    }
+
+    const claimId = generateEntityId(undefined, "iclaim")
+    await em.execute(
+      `INSERT INTO inventory_dedup_claim (id, key, cart_id, sales_channel_id, status, lines, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'held', ?::jsonb, now(), now())`,
+      [claimId, input.key, input.cart_id, input.sales_channel_id ?? null, JSON.stringify(input.lines)]
+    )
+    const result: ClaimStockResult = {
+      claim_id: claimId,
+      cart_id: input.cart_id,
+      status: "held",
+      lines: input.lines,
+    }
+    return { result: await this.finishEffect_(em, input.key, result), replayed: false }
+  }
+
+  /**
+   * What a claim could take right now, without taking it: lets the checkout turn a
+   * certain loser away before it queues for the expensive part of completion.
+   */
+  @InjectManager()
+  async previewAvailability(
+    inventoryItemIds: string[],
+    locationIds: string[],
+    { countClaims = true }: { countClaims?: boolean } = {},
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<Map<string, number>> {
+    const em = sharedContext.manager as SqlManager
+    return await this.availableUnderLock_(em, inventoryItemIds, locationIds, countClaims)
+  }
+
+  /** Core reserved the claimed stock: the claim stops counting, in the same breath. */
+  @InjectTransactionManager()
+  async convertClaim(
+    input: { key: string; cart_id: string; order_id: string },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<EffectOutcome<{ claim_id: string | null; status: string }>> {
+    const em = sharedContext.transactionManager as SqlManager
+    const replay = await this.beginEffect_<{ claim_id: string | null; status: string }>(em, input.key, "convert")
+    if (replay) {
+      return replay
+    }
+    const rows = await em.execute(
+      `UPDATE inventory_dedup_claim SET status = 'converted', order_id = ?, updated_at = now()
+        WHERE cart_id = ? AND status = 'held' AND deleted_at IS NULL RETURNING id`,
+      [input.order_id, input.cart_id]
+    )
+    const result = { claim_id: rows[0]?.id ?? null, status: rows.length ? "converted" : "none" }
+    return { result: await this.finishEffect_(em, input.key, result), replayed: false }
+  }
+
+  /** Gives a held claim's stock back (failed checkout, stale claim). */
+  @InjectTransactionManager()
+  async releaseClaim(
+    input: { key: string; claim_id: string; reason: string },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<EffectOutcome<{ claim_id: string; released: boolean }>> {
+    const em = sharedContext.transactionManager as SqlManager
+    const replay = await this.beginEffect_<{ claim_id: string; released: boolean }>(em, input.key, "release")
+    if (replay) {
+      return replay
+    }
+    const rows = await em.execute(
+      `UPDATE inventory_dedup_claim SET status = 'released', note = ?, updated_at = now()
+        WHERE id = ? AND status = 'held' AND deleted_at IS NULL RETURNING id`,
+      [input.reason, input.claim_id]
+    )
+    const result = { claim_id: input.claim_id, released: rows.length > 0 }
+    return { result: await this.finishEffect_(em, input.key, result), replayed: false }
+  }
+
+  /**
+   * Runs `effect` at most once per key and returns its first result to every replay.
+   * The ledger row is inserted first and committed with the result; a concurrent caller
+   * with the same key blocks on the unique index until then. An effect that writes
+   * outside this transaction (another module) must be discoverable by its key, so that a
+   * re-run after a crash between its commit and the ledger's finds it instead of redoing it.
+   */
+  @InjectTransactionManager()
+  async applyOnce<T>(
+    key: string,
+    kind: EffectKind,
+    effect: () => Promise<T>,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<EffectOutcome<T>> {
+    const em = sharedContext.transactionManager as SqlManager
+    const replay = await this.beginEffect_<T>(em, key, kind)
+    if (replay) {
+      return replay
+    }
+    const result = await effect()
+    return { result: await this.finishEffect_(em, key, result), replayed: false }
+  }
+
+  /**
+   * Held claims that no checkout will finish: converted when their cart did become an
+   * order (the checkout died before its last step), released when they are older than
+   * `staleMinutes` and have no order. Returns what it changed, for the job's log.
+   */
+  @InjectTransactionManager()
+  async settleOrphanClaims(
+    staleMinutes: number,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ converted: { id: string; cart_id: string; order_id: string }[]; released: { id: string; cart_id: string }[] }> {
+    const em = sharedContext.transactionManager as SqlManager
+    const converted = await em.execute(
+      `UPDATE inventory_dedup_claim c SET status = 'converted', order_id = oc.order_id, updated_at = now(),
+              note = 'settled by reconciliation: the cart became an order'
+         FROM order_cart oc
+        WHERE oc.cart_id = c.cart_id AND oc.deleted_at IS NULL
+          AND c.status = 'held' AND c.deleted_at IS NULL
+        RETURNING c.id, c.cart_id, c.order_id`
+    )
+    const released = await em.execute(
+      `UPDATE inventory_dedup_claim SET status = 'released', updated_at = now(),
+              note = 'released by reconciliation: stale, no order'
+        WHERE status = 'held' AND deleted_at IS NULL
+          AND created_at < now() - (? * interval '1 minute')
+        RETURNING id, cart_id`,
+      [staleMinutes]
+    )
+    return { converted, released }
+  }
+
+  /** Stock levels whose cached reserved_quantity differs from their live reservations. */
+  @InjectManager()
+  async findReservationDrift(
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ inventory_item_id: string; location_id: string; reserved_quantity: number; reservations: number }[]> {
+    const em = sharedContext.manager as SqlManager
+    const rows = await em.execute(
+      `SELECT l.inventory_item_id, l.location_id, l.reserved_quantity::numeric AS reserved_quantity,
+              COALESCE(r.sum, 0) AS reservations
+         FROM inventory_level l
+         LEFT JOIN (SELECT inventory_item_id, location_id, SUM(quantity) AS sum FROM reservation_item
+                     WHERE deleted_at IS NULL GROUP BY 1, 2) r
+           ON r.inventory_item_id = l.inventory_item_id AND r.location_id = l.location_id
+        WHERE l.deleted_at IS NULL AND l.reserved_quantity::numeric <> COALESCE(r.sum, 0)`
+    )
+    return rows.map((r) => ({ ...r, reserved_quantity: Number(r.reserved_quantity), reservations: Number(r.reservations) }))
+  }
+
+  @InjectManager()
+  protected async ensureGuards_(itemIds: string[], @MedusaContext() sharedContext: Context = {}) {
+    const em = sharedContext.manager as SqlManager
+    const sorted = [...new Set(itemIds)].sort()
+    const values = sorted.map(() => "(?, ?, now(), now())").join(", ")
+    await em.execute(
+      `INSERT INTO inventory_dedup_guard (id, inventory_item_id, created_at, updated_at) VALUES ${values}
+       ON CONFLICT (inventory_item_id) WHERE deleted_at IS NULL DO NOTHING`,
+      sorted.flatMap((id) => [generateEntityId(undefined, "iguard"), id])
+    )
+  }
+
+  /**
+   * stocked − live reservations − held claims, per inventory item, over the given
+   * locations. Reservations are summed from reservation rows rather than read from the
+   * cached reserved_quantity, which concurrent writers can leave stale.
+   */
+  protected async availableUnderLock_(
+    em: SqlManager,
+    itemIds: string[],
+    locationIds: string[],
+    countClaims = true
+  ): Promise<Map<string, number>> {
+    const available = new Map<string, number>(itemIds.map((id) => [id, 0]))
+    if (!itemIds.length || !locationIds.length) {
+      return available
+    }
+    const items = placeholders(itemIds.length)
+    const locations = placeholders(locationIds.length)
+    const rows = await em.execute(
+      `SELECT i.id AS inventory_item_id,
+              COALESCE((SELECT SUM(l.stocked_quantity) FROM inventory_level l
+                         WHERE l.inventory_item_id = i.id AND l.location_id IN (${locations})
+                           AND l.deleted_at IS NULL), 0)
+            - COALESCE((SELECT SUM(r.quantity) FROM reservation_item r
+                         WHERE r.inventory_item_id = i.id AND r.location_id IN (${locations})
+                           AND r.deleted_at IS NULL), 0)
+            - ${countClaims ? `COALESCE((SELECT SUM((line->>'quantity')::numeric)
+                          FROM inventory_dedup_claim c, jsonb_array_elements(c.lines) line
+                         WHERE c.status = 'held' AND c.deleted_at IS NULL
+                           AND line->>'inventory_item_id' = i.id), 0)` : "0"} AS available
+         FROM inventory_item i
+        WHERE i.id IN (${items})`,
+      [...locationIds, ...locationIds, ...itemIds]
+    )
+    for (const row of rows) {
+      available.set(row.inventory_item_id, Number(row.available))
+    }
+    return available
+  }
+
+  /**
+   * Inserts the ledger row, or — if the key exists — waits for its writer to commit and
+   * returns the stored result. A concurrent insert of the same key blocks on the unique
+   * index until the first transaction ends, so concurrent replays see one winner.
+   */
+  protected async beginEffect_<T>(
+    em: SqlManager,
+    key: string,
+    kind: EffectKind
+  ): Promise<EffectOutcome<T> | null> {
+    const inserted = await em.execute(
+      `INSERT INTO inventory_dedup_effect (id, key, kind, created_at, updated_at)
+       VALUES (?, ?, ?, now(), now())
+       ON CONFLICT (key) WHERE deleted_at IS NULL DO NOTHING RETURNING id`,
+      [generateEntityId(undefined, "ideff"), key, kind]
+    )
+    if (inserted.length) {
+      return null
+    }
+    const [row] = await em.execute(
+      `SELECT kind, result FROM inventory_dedup_effect WHERE key = ? AND deleted_at IS NULL`,
+      [key]
+    )
+    if (row.kind !== kind) {
+      throw new MedusaError(
+        MedusaError.Types.INVALID_DATA,
+        `Idempotency key ${key} was already used for a ${row.kind} effect`
+      )
+    }
+    return { result: row.result as T, replayed: true }
+  }
+
+  protected async finishEffect_<T>(em: SqlManager, key: string, result: T): Promise<T> {
+    await em.execute(
+      `UPDATE inventory_dedup_effect SET result = ?::jsonb, updated_at = now() WHERE key = ? AND deleted_at IS NULL`,
+      [JSON.stringify(result ?? null), key]
+    )
+    return result
+  }
+}
+
+export function findShortages(lines: ClaimLineInput[], available: Map<string, number>): Shortage[] {
+  return lines
+    .filter((l) => (available.get(l.inventory_item_id) ?? 0) < l.quantity)
+    .map((l) => ({
+      inventory_item_id: l.inventory_item_id,
+      sku: l.sku ?? null,
+      requested: l.quantity,
+      available: Math.max(0, available.get(l.inventory_item_id) ?? 0),
+    }))
+}
+
+export function describeShortages(shortages: Shortage[]): string {
+  const parts = shortages.map(
+    (s) =>
+      `${s.sku ?? s.inventory_item_id}: ${s.requested} requested, ${s.available} available`
+  )
+  return `Out of stock — ${parts.join("; ")}`
+}

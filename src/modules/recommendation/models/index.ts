@@ -1,0 +1,6 @@
+export { RecommendationOrder } from "./recommendation-order"
+export { RecommendationOrderProduct } from "./recommendation-order-product"
+export { RecommendationProductStat } from "./recommendation-product-stat"
+export { RecommendationPair } from "./recommendation-pair"
+export { RecommendationNeighbour } from "./recommendation-neighbour"
+export { RecommendationRebuild } from "./recommendation-rebuild"

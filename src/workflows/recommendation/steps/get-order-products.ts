@@ -1,0 +1,42 @@
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+
+export type GetOrderProductsStepInput = { order_id: string }
+
+export type OrderProductsSnapshot = {
+  order_id: string
+  product_ids: string[]
+  placed_at: Date | null
+  /** Draft and canceled orders are not purchases and never count. */
+  countable: boolean
+}
+
+export const getOrderProductsStepId = "get-order-products-step"
+
+/** Reads the distinct products of an order, as the co-purchase model counts them. */
+export const getOrderProductsStep = createStep(
+  getOrderProductsStepId,
+  async (input: GetOrderProductsStepInput, { container }) => {
+    const query = container.resolve(ContainerRegistrationKeys.QUERY)
+    const { data } = await query.graph({
+      entity: "order",
+      fields: ["id", "status", "is_draft_order", "created_at", "items.product_id"],
+      filters: { id: input.order_id },
+    })
+    const order = data[0]
+    const productIds = new Set<string>()
+    for (const item of order?.items ?? []) {
+      if (item?.product_id) {
+        productIds.add(item.product_id)
+      }
+    }
+    const snapshot: OrderProductsSnapshot = {
+      order_id: input.order_id,
+      product_ids: [...productIds].sort(),
+      placed_at: order?.created_at ? new Date(order.created_at as string | Date) : null,
+      countable:
+        !!order && !order.is_draft_order && !["canceled", "draft"].includes(order.status as string),
+    }
+    return new StepResponse(snapshot)
+  }
+)
