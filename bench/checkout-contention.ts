@@ -1,0 +1,330 @@
+/**
+ * Checkout contention: N shoppers complete their carts at the same moment, all for one hot
+ * variant with K units, through the store API of a real Medusa server — once with
+ * OmniFlow's checkout guard on, once with it off (core Medusa alone), in the same run.
+ *
+ *   npm run bench:contention                   # N=200 K=20, N=200 K=200, bundle
+ *   npm run bench:contention -- --n 40 --k 5   # one custom scenario (plus the bundle)
+ *
+ * Starts a throwaway embedded PostgreSQL unless DB_HOST is set (then DB_PORT, DB_USERNAME,
+ * DB_PASSWORD name the server; a database `omniflow_bench_checkout` is recreated on it),
+ * migrates and seeds it, then starts `medusa start` (admin off) once per mode.
+ * Carts are prepared first; only the completions form the burst that is timed.
+ */
+import path from "path"
+import { spawn, ChildProcess, execFileSync } from "child_process"
+import { Client, Pool } from "pg"
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { startEmbeddedPostgres, tempDataDir, freePort } = require("../scripts/lib/embedded-pg")
+
+const root = path.resolve(__dirname, "..")
+const medusaBin = path.join(root, "node_modules", ".bin", "medusa")
+const DB = "omniflow_bench_checkout"
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? Number(process.argv[i + 1]) : undefined
+}
+
+type Scenario = { name: string; n: number; k: number; bundle?: boolean }
+const custom = arg("n")
+const scenarios: Scenario[] = custom
+  ? [{ name: `N=${custom} K=${arg("k") ?? 20}`, n: custom, k: arg("k") ?? 20 }]
+  : [
+      { name: "N=200 K=20", n: 200, k: 20 },
+      { name: "N=200 K=200", n: 200, k: 200 },
+    ]
+// Bundle: every cart holds A×1 + B×1, both drawing on one item with K units: ⌊K/2⌋ orders at
+// most. K is odd so that the last unit tempts a per-line check into overselling.
+scenarios.push({ name: "bundle N=60 K=21", n: 60, k: 21, bundle: true })
+
+type Row = {
+  mode: string
+  scenario: string
+  orders: number
+  oversold: number
+  withoutReservation: number
+  c4xx: number
+  c5xx: number
+  shed: number
+  wallS: number
+  ordersPerS: number
+  p50: number
+  p95: number
+  p50Win: number
+  p50Lose: number
+}
+
+const pct = (xs: number[], p: number) => {
+  if (!xs.length) return NaN
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv) {
+  execFileSync(medusaBin, args, { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] })
+}
+
+async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
+  const child = spawn(medusaBin, ["start"], {
+    cwd: root,
+    env: { ...env, PORT: String(port), MEDUSA_DISABLE_ADMIN: "true", LOG_LEVEL: "error" },
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  })
+  const deadline = Date.now() + 120_000
+  for (;;) {
+    try {
+      const r = await fetch(`http://localhost:${port}/health`)
+      if (r.ok) return child
+    } catch {}
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error("server did not start")
+    await new Promise((r) => setTimeout(r, 500))
+  }
+}
+
+function stopServer(child: ChildProcess) {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once("exit", () => resolve())
+    try {
+      process.kill(-child.pid!, "SIGTERM")
+    } catch {
+      child.kill("SIGTERM")
+    }
+    setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL")
+      } catch {}
+    }, 10_000).unref()
+  })
+}
+
+class Http {
+  constructor(private base: string, private headers: Record<string, string>) {}
+  async call(method: string, url: string, body?: unknown, extra: Record<string, string> = {}) {
+    const res = await fetch(this.base + url, {
+      method,
+      headers: { "content-type": "application/json", ...this.headers, ...extra },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await res.text()
+    let json: any = null
+    try {
+      json = JSON.parse(text)
+    } catch {}
+    return { status: res.status, body: json }
+  }
+  async ok(method: string, url: string, body?: unknown, extra: Record<string, string> = {}) {
+    const r = await this.call(method, url, body, extra)
+    if (r.status >= 300) throw new Error(`${method} ${url} → ${r.status} ${JSON.stringify(r.body)}`)
+    return r.body
+  }
+}
+
+async function inBatches<T>(n: number, size: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = []
+  for (let i = 0; i < n; i += size) {
+    out.push(...(await Promise.all(Array.from({ length: Math.min(size, n - i) }, (_, j) => fn(i + j)))))
+  }
+  return out
+}
+
+async function main() {
+  let pg: any = null
+  let base: { host: string; port: number; user: string; password: string }
+  if (process.env.DB_HOST) {
+    base = {
+      host: process.env.DB_HOST,
+      port: Number(process.env.DB_PORT || 5432),
+      user: process.env.DB_USERNAME || "postgres",
+      password: process.env.DB_PASSWORD || "",
+    }
+  } else {
+    pg = await startEmbeddedPostgres({
+      dataDir: path.join(tempDataDir("omniflow-bench-"), "data"),
+      persistent: false,
+      fast: false,
+      quiet: true,
+    })
+    base = { host: "localhost", port: pg.port, user: pg.user, password: pg.password }
+  }
+  const admin = new Client({ ...base, database: "postgres" })
+  await admin.connect()
+  await admin.query(`DROP DATABASE IF EXISTS ${DB}`)
+  await admin.query(`CREATE DATABASE ${DB}`)
+  await admin.end()
+  const databaseUrl = `postgres://${base.user}:${base.password}@${base.host}:${base.port}/${DB}`
+  const env = { ...process.env, DATABASE_URL: databaseUrl, MEDUSA_DISABLE_TELEMETRY: "true" }
+
+  process.stdout.write("migrating and seeding… ")
+  run(["db:migrate"], env)
+  run(["exec", "./src/scripts/seed.ts"], env)
+  console.log("done")
+
+  const db = new Pool({ connectionString: databaseUrl, max: 4 })
+  const one = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows[0]
+  const key = (await one(`SELECT token FROM api_key WHERE type = 'publishable' AND deleted_at IS NULL LIMIT 1`)).token
+  const region = (await one(`SELECT id FROM region WHERE deleted_at IS NULL LIMIT 1`)).id
+  const channel = (await one(`SELECT id FROM sales_channel WHERE name = 'Default Sales Channel'`)).id
+  const profile = (await one(`SELECT id FROM shipping_profile WHERE type = 'default' AND deleted_at IS NULL`)).id
+  const location = (await one(`SELECT id FROM stock_location WHERE name = 'Berlin Warehouse'`)).id
+
+  const rows: Row[] = []
+  const port = await freePort()
+  let serial = 0
+  for (const mode of ["omniflow guard", "core alone"]) {
+    const guard = mode === "omniflow guard"
+    const server = await startServer(
+      { ...env, OMNIFLOW_OPTIONS: JSON.stringify({ inventoryDedup: { checkoutGuard: guard } }) },
+      port
+    )
+    try {
+      const baseUrl = `http://localhost:${port}`
+      const login = await new Http(baseUrl, {}).ok("POST", "/auth/user/emailpass", {
+        email: "admin@omniflow.local",
+        password: "omniflow-admin",
+      })
+      const adminApi = new Http(baseUrl, { authorization: `Bearer ${login.token}` })
+      const store = new Http(baseUrl, { "x-publishable-api-key": key })
+
+      for (const sc of scenarios) {
+        serial++
+        // A fresh hot item per scenario, so scenarios do not share stock.
+        const itemSku = `HOT-${serial}`
+        const item = await adminApi.ok("POST", "/admin/inventory-items", { sku: itemSku, title: itemSku })
+        const itemId = item.inventory_item.id
+        await adminApi.ok("POST", `/admin/inventory-items/${itemId}/location-levels`, {
+          location_id: location,
+          stocked_quantity: sc.k,
+        })
+        const kinds = sc.bundle ? ["A", "B"] : ["A"]
+        const product = await adminApi.ok("POST", "/admin/products", {
+          title: `Hot ${serial}`,
+          status: "published",
+          shipping_profile_id: profile,
+          options: [{ title: "Kind", values: kinds }],
+          variants: kinds.map((k) => ({
+            title: k,
+            sku: `${itemSku}-${k}`,
+            options: { Kind: k },
+            manage_inventory: true,
+            inventory_items: [{ inventory_item_id: itemId, required_quantity: 1 }],
+            prices: [{ currency_code: "eur", amount: 10 }],
+          })),
+          sales_channels: [{ id: channel }],
+        })
+        const variantIds: string[] = product.product.variants.map((v: any) => v.id)
+
+        const carts = await inBatches(sc.n, 16, async (i) => {
+          const { cart } = await store.ok("POST", "/store/carts", {
+            region_id: region,
+            email: `bench-${serial}-${i}@example.com`,
+            items: variantIds.map((variant_id) => ({ variant_id, quantity: 1 })),
+          })
+          const address = { first_name: "B", last_name: "B", address_1: "x", city: "Berlin", country_code: "de", postal_code: "10117" }
+          await store.ok("POST", `/store/carts/${cart.id}`, { shipping_address: address, billing_address: address })
+          const { shipping_options } = await store.ok("GET", `/store/shipping-options?cart_id=${cart.id}`)
+          await store.ok("POST", `/store/carts/${cart.id}/shipping-methods`, { option_id: shipping_options[0].id })
+          const { payment_collection } = await store.ok("POST", "/store/payment-collections", { cart_id: cart.id })
+          await store.ok("POST", `/store/payment-collections/${payment_collection.id}/payment-sessions`, {
+            provider_id: "pp_system_default",
+          })
+          return cart.id as string
+        })
+
+        const t0 = performance.now()
+        const results = await Promise.all(
+          carts.map(async (id) => {
+            const s = performance.now()
+            const r = await store.call("POST", `/store/carts/${id}/complete`).catch(() => ({ status: 599, body: null }))
+            return { ...r, ms: performance.now() - s }
+          })
+        )
+        const wallS = (performance.now() - t0) / 1000
+
+        const won = results.filter((r) => r.status === 200 && r.body?.type === "order")
+        const stock = await one(
+          `SELECT COALESCE((SELECT SUM(stocked_quantity) FROM inventory_level WHERE inventory_item_id = $1 AND deleted_at IS NULL), 0)::int AS stocked,
+                  COALESCE((SELECT SUM(quantity) FROM reservation_item WHERE inventory_item_id = $1 AND deleted_at IS NULL), 0)::int AS reserved`,
+          [itemId]
+        )
+        const orderIds = won.map((r) => r.body.order.id)
+        const unreserved = orderIds.length
+          ? (
+              await one(
+                `SELECT count(DISTINCT oi.order_id)::int AS n FROM order_item oi
+                  WHERE oi.order_id = ANY($1) AND oi.deleted_at IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM reservation_item r WHERE r.line_item_id = oi.item_id AND r.deleted_at IS NULL)`,
+                [orderIds]
+              )
+            ).n
+          : 0
+        const lat = results.map((r) => r.ms)
+        rows.push({
+          mode,
+          scenario: sc.name,
+          orders: won.length,
+          oversold: Math.max(0, stock.reserved - stock.stocked),
+          withoutReservation: unreserved,
+          c4xx: results.filter((r) => r.status >= 400 && r.status < 500 && r.status !== 429).length,
+          c5xx: results.filter((r) => r.status >= 500 && r.status !== 503).length,
+          shed: results.filter((r) => r.status === 429 || r.status === 503).length,
+          wallS,
+          ordersPerS: won.length / wallS,
+          p50: pct(lat, 50),
+          p95: pct(lat, 95),
+          p50Win: pct(won.map((r) => r.ms), 50),
+          p50Lose: pct(results.filter((r) => r.status >= 400 && r.status < 500).map((r) => r.ms), 50),
+        })
+        const last = rows[rows.length - 1]
+        console.log(`${mode.padEnd(15)} ${sc.name.padEnd(18)} orders ${last.orders}, 4xx ${last.c4xx}, 5xx ${last.c5xx}, wall ${wallS.toFixed(1)} s`)
+      }
+    } finally {
+      await stopServer(server)
+    }
+  }
+
+  // Raw PostgreSQL: the same burst as one conditional decrement on one row.
+  const rawRows: { n: number; k: number; ok: number; opsPerS: number }[] = []
+  for (const sc of scenarios.filter((s) => !s.bundle)) {
+    await db.query(`DROP TABLE IF EXISTS bench_stock; CREATE TABLE bench_stock (id int primary key, qty int not null)`)
+    await db.query(`INSERT INTO bench_stock VALUES (1, $1)`, [sc.k])
+    const pool = new Pool({ connectionString: databaseUrl, max: 50 })
+    await Promise.all(Array.from({ length: 50 }, () => pool.query("SELECT 1")))
+    const t0 = performance.now()
+    const res = await Promise.all(
+      Array.from({ length: sc.n }, () => pool.query(`UPDATE bench_stock SET qty = qty - 1 WHERE id = 1 AND qty >= 1`))
+    )
+    const s = (performance.now() - t0) / 1000
+    rawRows.push({ n: sc.n, k: sc.k, ok: res.filter((r) => r.rowCount === 1).length, opsPerS: sc.n / s })
+    await pool.end()
+  }
+  await db.query(`DROP TABLE IF EXISTS bench_stock`)
+  await db.end()
+
+  const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : "–")
+  console.log("\n| mode | scenario | orders | oversold | orders w/o reservation | 4xx | 5xx | 429/503 | wall s | orders/s | p50 ms | p95 ms | p50 winner ms | p50 4xx ms |")
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+  for (const r of rows) {
+    console.log(
+      `| ${r.mode} | ${r.scenario} | ${r.orders} | ${r.oversold} | ${r.withoutReservation} | ${r.c4xx} | ${r.c5xx} | ${r.shed} | ${f(r.wallS, 1)} | ${f(r.ordersPerS, 2)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p50Win)} | ${f(r.p50Lose)} |`
+    )
+  }
+  console.log("\nwall time, guard vs core (lower is better):")
+  for (const sc of scenarios) {
+    const g = rows.find((r) => r.mode === "omniflow guard" && r.scenario === sc.name)
+    const c = rows.find((r) => r.mode === "core alone" && r.scenario === sc.name)
+    if (g && c) console.log(`  ${sc.name}: ${f(g.wallS, 1)} s vs ${f(c.wallS, 1)} s → ratio ${(g.wallS / c.wallS).toFixed(2)}`)
+  }
+  console.log("\nraw PostgreSQL baseline (conditional decrement on one row, 50 connections):")
+  for (const r of rawRows) {
+    console.log(`  N=${r.n} K=${r.k}: ${r.ok} succeeded, ${f(r.opsPerS)} ops/s`)
+  }
+  if (pg) await pg.stop()
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
