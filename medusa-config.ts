@@ -46,7 +46,7 @@ const redisModules = redisUrl
     ]
   : []
 
-const ownModules = ["omniflow", "inventory-dedup", "recommendation"].map((name) => ({
+const ownModules = ["omniflow", "inventory-dedup", "recommendation", "risk-review"].map((name) => ({
   resolve: `./src/modules/${name}`,
   options: omniflowOptions,
 }))
@@ -67,5 +67,22 @@ module.exports = defineConfig({
   admin: {
     disable: process.env.MEDUSA_DISABLE_ADMIN === "true",
   },
-  modules: [...ownModules, ...redisModules],
+  modules: [
+    ...ownModules,
+    ...redisModules,
+    // Customer notifications of the order flow go out on "email"; the local provider logs them.
+    {
+      key: Modules.NOTIFICATION,
+      resolve: "@medusajs/medusa/notification",
+      options: {
+        providers: [
+          {
+            resolve: "@medusajs/medusa/notification-local",
+            id: "local",
+            options: { name: "Local Notification Provider", channels: ["email", "feed"] },
+          },
+        ],
+      },
+    },
+  ],
 })

@@ -5,6 +5,8 @@
  *
  *   npm run bench:contention                   # N=200 K=20, N=200 K=200, bundle
  *   npm run bench:contention -- --n 40 --k 5   # one custom scenario (plus the bundle)
+ *   npm run bench:contention -- --guard-only   # skip the core-alone run
+ *   npm run bench:contention -- --concurrency 8  # the guard's maxConcurrentCheckouts
  *
  * Starts a throwaway embedded PostgreSQL unless DB_HOST is set (then DB_PORT, DB_USERNAME,
  * DB_PASSWORD name the server; a database `omniflow_bench_checkout` is recreated on it),
@@ -173,10 +175,19 @@ async function main() {
   const rows: Row[] = []
   const port = await freePort()
   let serial = 0
-  for (const mode of ["omniflow guard", "core alone"]) {
+  // `--guard-only` skips the core run, for quick iterations on the guard itself.
+  const modes = process.argv.includes("--guard-only") ? ["omniflow guard"] : ["omniflow guard", "core alone"]
+  for (const mode of modes) {
     const guard = mode === "omniflow guard"
     const server = await startServer(
-      { ...env, OMNIFLOW_OPTIONS: JSON.stringify({ inventoryDedup: { checkoutGuard: guard } }) },
+      {
+        ...env,
+        OMNIFLOW_OPTIONS: JSON.stringify({
+          inventoryDedup: { checkoutGuard: guard, ...(arg("concurrency") ? { maxConcurrentCheckouts: arg("concurrency") } : {}) },
+          // The order flow would ship and capture during the burst: only checkout is measured.
+          orderFlow: { enabled: false },
+        }),
+      },
       port
     )
     try {

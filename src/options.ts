@@ -41,6 +41,57 @@ export const omniflowOptionsSchema = z
       })
       .strict()
       .default({}),
+    riskReview: z
+      .object({
+        /** An order total above this (in the order's currency) scores `weights.orderTotal`. */
+        holdAboveAmount: z.number().nonnegative().default(10000),
+        /** A single line with at least this quantity scores `weights.largeQuantity`. */
+        largeQuantity: positiveInt.default(10),
+        /** This many earlier orders from the same customer or email within the last hour score `weights.velocity`. */
+        velocityOrders: positiveInt.default(2),
+        /** A score at or above this holds the order for review. */
+        holdScore: z.number().nonnegative().default(50),
+        /** A score at or above this rejects the order outright, when `autoReject` is on. */
+        rejectScore: z.number().nonnegative().default(80),
+        /** Off by default: a machine rejecting a paying customer is worse than a person looking. */
+        autoReject: z.boolean().default(false),
+        /** How long a held order waits for a decision. */
+        reviewDeadlineHours: z.number().positive().default(48),
+        /** What happens to a review nobody decided in time. */
+        deadlinePolicy: z.enum(["reject", "approve"]).default("reject"),
+        /** Points per rule; 0 switches a rule off. */
+        weights: z
+          .object({
+            orderTotal: z.number().nonnegative().default(60),
+            firstOrder: z.number().nonnegative().default(15),
+            largeQuantity: z.number().nonnegative().default(25),
+            velocity: z.number().nonnegative().default(30),
+            countryMismatch: z.number().nonnegative().default(20),
+          })
+          .strict()
+          .default({}),
+      })
+      .strict()
+      .default({}),
+    orderFlow: z
+      .object({
+        /** Start the order flow (risk review, capture, split shipment) for every placed order. */
+        enabled: z.boolean().default(true),
+        /** An approved order whose payment is neither authorised nor captured by then is cancelled. */
+        paymentDeadlineMinutes: z.number().positive().default(30),
+        /** Capture the authorised payment once the order is approved. */
+        capturePayment: z.boolean().default(true),
+        /** Create one fulfilment per stock location once the payment is captured. */
+        splitShipment: z.boolean().default(true),
+        /**
+         * Minutes a paid order waits before its fulfilments are created (the window in which
+         * the customer or the shop can still cancel without a return); the scheduled job
+         * ships it afterwards. 0 ships right after capture.
+         */
+        shipAfterMinutes: z.number().nonnegative().default(5),
+      })
+      .strict()
+      .default({}),
   })
   .strict()
 

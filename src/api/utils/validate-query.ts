@@ -23,3 +23,15 @@ export function validateQuery(schema: z.ZodTypeAny) {
     next()
   }
 }
+
+/** Parses `req.body` with `schema` into `req.validatedBody`, or answers 400 naming the field. */
+export function validateBody(schema: z.ZodTypeAny) {
+  return (req: MedusaRequest, _res: MedusaResponse, next: MedusaNextFunction) => {
+    const parsed = schema.safeParse(req.body ?? {})
+    if (!parsed.success) {
+      return next(new MedusaError(MedusaError.Types.INVALID_DATA, `Invalid request: ${describeZodIssues(parsed.error)}`))
+    }
+    req.validatedBody = parsed.data
+    next()
+  }
+}

@@ -21,7 +21,7 @@ export class AdmissionGate {
   async enter(
     timeoutMs: number,
     giveUp?: () => Promise<boolean>,
-    pollMs = 400
+    pollMs = 250
   ): Promise<Admission> {
     if (this.active < this.limit) {
       this.active++

@@ -9,22 +9,46 @@ import { AdmissionGate } from "./admission"
 let gate: AdmissionGate | null = null
 
 /**
- * The shortages of a cart that cannot be served even if every checkout in flight failed.
- * Optimistic on purpose (held claims not counted): the binding check is the claim.
+ * Availability reads shared by every request asking about the same items within
+ * `maxAgeMs`: a queue of hundreds of shoppers waiting on one hot item costs one query per
+ * interval, not one per shopper.
  */
-async function certainShortages(req: MedusaRequest) {
+const recentReads = new Map<string, { at: number; value: Promise<Map<string, number>> }>()
+function sharedAvailability(
+  service: InventoryDedupModuleService,
+  itemIds: string[],
+  locationIds: string[],
+  maxAgeMs: number
+) {
+  const key = `${itemIds.join(",")}|${[...locationIds].sort().join(",")}`
+  const hit = recentReads.get(key)
+  if (hit && Date.now() - hit.at <= maxAgeMs) {
+    return hit.value
+  }
+  const value = service.previewAvailability(itemIds, locationIds, { countClaims: false })
+  recentReads.set(key, { at: Date.now(), value })
+  value.catch(() => recentReads.delete(key))
+  if (recentReads.size > 1000) {
+    recentReads.delete(recentReads.keys().next().value!)
+  }
+  return value
+}
+
+/**
+ * Returns a check for the shortages of this cart that no checkout in flight can cure:
+ * optimistic on purpose (held claims not counted), as the binding check is the claim.
+ * The cart's lines are read once; only availability is read again on each call.
+ */
+async function shortageCheck(req: MedusaRequest) {
   const needs = await getCartStockNeeds(req.scope, req.params.id)
   if (!needs?.lines.length) {
-    return []
+    return async () => [] as Shortage[]
   }
   const service: InventoryDedupModuleService = req.scope.resolve(INVENTORY_DEDUP_MODULE)
   const lines = mergeClaimLines(needs.lines)
-  const available = await service.previewAvailability(
-    lines.map((l) => l.inventory_item_id),
-    needs.location_ids,
-    { countClaims: false }
-  )
-  return findShortages(lines, available)
+  const itemIds = lines.map((l) => l.inventory_item_id)
+  return async (maxAgeMs = 0) =>
+    findShortages(lines, await sharedAvailability(service, itemIds, needs.location_ids, maxAgeMs))
 }
 
 function refuseOutOfStock(res: MedusaResponse, shortages: Shortage[]) {
@@ -33,16 +57,17 @@ function refuseOutOfStock(res: MedusaResponse, shortages: Shortage[]) {
 
 /**
  * In front of core's `POST /store/carts/:id/complete`: a cart that certainly cannot be
- * served is answered at once with the shortage named — before it queues, and again when
- * its turn comes, since the stock may have gone while it waited. The others enter a
- * bounded queue so a burst never piles up behind core's 5-second inventory lock.
+ * served is answered at once with the shortage named — before it queues, while it waits,
+ * and when its turn comes. The others pass a bounded queue so a burst never piles up
+ * behind core's 5-second inventory lock.
  */
 async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction) {
   const options = (req.scope.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions().inventoryDedup
   if (!options.checkoutGuard) {
     return next()
   }
-  const before = await certainShortages(req)
+  const shortages = await shortageCheck(req)
+  const before = await shortages(50)
   if (before.length) {
     return refuseOutOfStock(res, before)
   }
@@ -50,7 +75,7 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
   gate ??= new AdmissionGate(options.maxConcurrentCheckouts)
   const admission = await gate.enter(
     options.checkoutQueueTimeoutSeconds * 1000,
-    async () => (await certainShortages(req)).length > 0
+    async () => (await shortages(200)).length > 0
   )
   if (admission === "timeout") {
     res.setHeader("Retry-After", "5")
@@ -62,12 +87,12 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
     return
   }
   if (admission === "gave_up") {
-    return refuseOutOfStock(res, await certainShortages(req))
+    return refuseOutOfStock(res, await shortages(200))
   }
   res.once("finish", admission.leave)
   res.once("close", admission.leave)
   try {
-    const after = await certainShortages(req)
+    const after = await shortages(0)
     if (after.length) {
       return refuseOutOfStock(res, after)
     }

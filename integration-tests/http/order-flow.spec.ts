@@ -1,0 +1,402 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { MedusaContainer } from "@medusajs/framework/types"
+import { seedDemoData, SeedResult } from "../../src/scripts/seed"
+import { RISK_REVIEW_MODULE, RiskReviewModuleService } from "../../src/modules/risk-review"
+import { INVENTORY_DEDUP_MODULE, InventoryDedupModuleService } from "../../src/modules/inventory-dedup"
+import { enforceOrderFlowDeadlines } from "../../src/workflows/order-flow"
+import orderFlowOrderPlaced from "../../src/subscribers/order-flow-order-placed"
+import { ADDRESS, adminHeaders, completeCart, prepareCart, registerCustomer, storeHeaders } from "../helpers/storefront"
+import { stockFigures } from "../helpers/stock"
+import { waitFor } from "../helpers/wait"
+
+jest.setTimeout(240 * 1000)
+
+const HOUR = 60 * 60 * 1000
+
+// Orders above 150 EUR are held; paid orders ship at once (no cancellation window).
+// Set before the runner loads medusa-config.ts, which it does before applying `env`.
+const previousOptions = process.env.OMNIFLOW_OPTIONS
+process.env.OMNIFLOW_OPTIONS = JSON.stringify({
+  riskReview: { holdAboveAmount: 150 },
+  orderFlow: { shipAfterMinutes: 0 },
+})
+afterAll(() => {
+  if (previousOptions === undefined) {
+    delete process.env.OMNIFLOW_OPTIONS
+  } else {
+    process.env.OMNIFLOW_OPTIONS = previousOptions
+  }
+})
+
+medusaIntegrationTestRunner({
+  inApp: true,
+  env: { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS },
+  testSuite: ({ api, getContainer }) => {
+    let seed: SeedResult
+    let container: MedusaContainer
+    let admin: { headers: Record<string, string> }
+
+    beforeAll(async () => {
+      container = getContainer()
+      seed = await seedDemoData(container)
+    })
+
+    beforeEach(async () => {
+      admin = await adminHeaders(api, seed.admin.email, seed.admin.password)
+    })
+
+    const key = () => seed.publishableKey
+    const variant = (sku: string) => seed.variantsBySku[sku]
+    const service = () => container.resolve<RiskReviewModuleService>(RISK_REVIEW_MODULE)
+
+    async function placeOrder(
+      lines: [string, number][],
+      opts: { token?: string; email?: string } = {}
+    ): Promise<any> {
+      const cartId = await prepareCart(api, key(), {
+        regionId: seed.regionId,
+        token: opts.token,
+        email: opts.email,
+        items: lines.map(([sku, quantity]) => ({ variant_id: variant(sku).id, quantity })),
+      })
+      const placed = await completeCart(api, key(), cartId, opts.token)
+      expect(placed.status).toBe(200)
+      return placed.body.order
+    }
+
+    const adminFlow = async (orderId: string) =>
+      (await api.get(`/admin/orders/${orderId}/omniflow`, admin)).data.omniflow
+
+    const waitForStage = (orderId: string, stages: string[], timeoutMs = 30000) =>
+      waitFor(
+        () => adminFlow(orderId),
+        (f) => stages.includes(f.flow?.stage),
+        { what: `order ${orderId} to reach ${stages.join("|")}`, timeoutMs }
+      )
+
+    async function orderDetails(orderId: string) {
+      const query = container.resolve(ContainerRegistrationKeys.QUERY)
+      const { data } = await query.graph({
+        entity: "order",
+        fields: [
+          "id",
+          "status",
+          "items.id",
+          "items.variant_sku",
+          "fulfillments.id",
+          "fulfillments.location_id",
+          "fulfillments.canceled_at",
+          "payment_collections.status",
+          "payment_collections.payments.id",
+          "payment_collections.payments.captured_at",
+          "payment_collections.payments.canceled_at",
+        ],
+        filters: { id: orderId },
+      })
+      return data[0] as any
+    }
+
+    const reserved = async (sku: string) => (await stockFigures(container, variant(sku).inventoryItemId)).reserved
+    const payments = (order: any) => order.payment_collections.flatMap((pc: any) => pc.payments)
+
+    describe("automatic approval and split shipment", () => {
+      it("approves a small order, captures its payment and ships one fulfilment per warehouse", async () => {
+        const customer = await registerCustomer(api, key(), "small@example.com")
+        // FILTER-250G is stocked only in Berlin, KETTLE-EU only in Rotterdam.
+        const order = await placeOrder(
+          [
+            ["FILTER-250G", 1],
+            ["KETTLE-EU", 1],
+          ],
+          { token: customer.token, email: "small@example.com" }
+        )
+        const reservations = await container
+          .resolve(Modules.INVENTORY)
+          .listReservationItems({ line_item_id: order.items.map((i: any) => i.id) })
+        const reservedAt = new Set(reservations.map((r) => r.location_id))
+
+        const flow = await waitForStage(order.id, ["fulfilled", "failed"])
+        expect([flow.flow.stage, flow.flow.failure_reason]).toEqual(["fulfilled", null])
+        expect(flow.flow.risk_decision).toBe("approve")
+        expect(flow.risk_review).toBeNull()
+
+        const details = await orderDetails(order.id)
+        expect(payments(details).every((p: any) => !!p.captured_at)).toBe(true)
+        const live = details.fulfillments.filter((f: any) => !f.canceled_at)
+        expect(live).toHaveLength(2)
+        expect(new Set(live.map((f: any) => f.location_id))).toEqual(
+          new Set([seed.stockLocations.berlin, seed.stockLocations.rotterdam])
+        )
+        // Each line ships from where core reserved it.
+        expect(reservedAt).toEqual(new Set(live.map((f: any) => f.location_id)))
+
+        const { data: mine } = await api.get(
+          `/store/orders/${order.id}/omniflow`,
+          storeHeaders(key(), customer.token)
+        )
+        expect(mine.omniflow.status).toBe("shipping from 2 warehouses")
+        expect(mine.omniflow.timeline.map((t: any) => t.status)).toEqual([
+          "order received",
+          "approved",
+          "payment received",
+          "shipping from 2 warehouses",
+        ])
+        expect(JSON.stringify(mine)).not.toMatch(/score|reasons|first_order/)
+      })
+
+      it("cancels the fulfilments already created when one warehouse fails, and marks the flow failed", async () => {
+        const fulfillment = container.resolve(Modules.FULFILLMENT) as any
+        const original = fulfillment.createFulfillment.bind(fulfillment)
+        const spy = jest.spyOn(fulfillment, "createFulfillment").mockImplementation(async (data: any, ...rest: any[]) => {
+          if (data?.location_id === seed.stockLocations.rotterdam) {
+            throw new Error("Rotterdam carrier is down")
+          }
+          return original(data, ...rest)
+        })
+        try {
+          const order = await placeOrder([
+            ["GRINDER-STEEL", 1],
+            ["MUG-BLACK", 1],
+          ])
+          const flow = await waitForStage(order.id, ["fulfilled", "failed"])
+          expect(flow.flow.stage).toBe("failed")
+          expect(flow.flow.failure_reason).toMatch(/Rotterdam carrier is down/)
+          expect(flow.timeline.map((e: any) => `${e.stage}:${e.status}`)).toContain("shipment:failed")
+
+          const details = await orderDetails(order.id)
+          expect(details.fulfillments.length).toBeGreaterThanOrEqual(1)
+          expect(details.fulfillments.every((f: any) => !!f.canceled_at)).toBe(true)
+          // The Berlin unit is reserved again, not shipped.
+          const res = await container
+            .resolve(Modules.INVENTORY)
+            .listReservationItems({ line_item_id: order.items.map((i: any) => i.id) })
+          expect(res.map((r) => Number(r.quantity))).toEqual([1, 1])
+        } finally {
+          spy.mockRestore()
+        }
+      })
+    })
+
+    describe("risk review", () => {
+      it("holds a large order, lists it for the admin, and ships it once approved", async () => {
+        const customer = await registerCustomer(api, key(), "big@example.com")
+        // 2 × 79 = 158 > 150
+        const order = await placeOrder([["GRINDER-STEEL", 2]], { token: customer.token, email: "big@example.com" })
+        const held = await waitForStage(order.id, ["under_review"])
+        expect(held.risk_review.status).toBe("pending")
+        expect(held.risk_review.reasons.map((r: any) => r.rule)).toEqual(
+          expect.arrayContaining(["order_total", "first_order"])
+        )
+        expect(held.flow.risk_score).toBe(75)
+
+        const { data: list } = await api.get("/admin/risk-reviews?status=pending&order=-score", admin)
+        expect(list.count).toBe(1)
+        expect(list.risk_reviews[0].order_id).toBe(order.id)
+        const reviewId = list.risk_reviews[0].id
+        const { data: one } = await api.get(`/admin/risk-reviews/${reviewId}`, admin)
+        expect(one.risk_review.id).toBe(reviewId)
+
+        const { data: mine } = await api.get(`/store/orders/${order.id}/omniflow`, storeHeaders(key(), customer.token))
+        expect(mine.omniflow.status).toBe("under review")
+
+        const { data: me } = await api.get("/admin/users/me", admin)
+        const { data: approved } = await api.post(`/admin/risk-reviews/${reviewId}/approve`, { note: "known buyer" }, admin)
+        expect(approved.risk_review.status).toBe("approved")
+        expect(approved.risk_review.decided_by).toBe(me.user.id)
+        expect(approved.risk_review.decided_at).toBeTruthy()
+        expect(approved.risk_review.note).toBe("known buyer")
+
+        const done = await waitForStage(order.id, ["fulfilled", "failed"])
+        expect([done.flow.stage, done.flow.failure_reason]).toEqual(["fulfilled", null])
+        const details = await orderDetails(order.id)
+        expect(payments(details).every((p: any) => !!p.captured_at)).toBe(true)
+        expect(details.fulfillments.filter((f: any) => !f.canceled_at)).toHaveLength(1)
+
+        for (const [action, body] of [
+          ["approve", {}],
+          ["reject", { reason: "late" }],
+        ] as const) {
+          const again = await api.post(`/admin/risk-reviews/${reviewId}/${action}`, body, {
+            ...admin,
+            validateStatus: () => true,
+          })
+          expect(again.status).toBe(409)
+          expect(again.data.status).toBe("approved")
+        }
+      })
+
+      it("cancels a rejected order, returns its stock, cancels its payment and tells the customer", async () => {
+        const customer = await registerCustomer(api, key(), "rejected@example.com")
+        const before = await reserved("KETTLE-EU")
+        const order = await placeOrder([["KETTLE-EU", 2]], { token: customer.token, email: "rejected@example.com" })
+        const held = await waitForStage(order.id, ["under_review"])
+        expect(await reserved("KETTLE-EU")).toBe(before + 2)
+
+        const { data } = await api.post(
+          `/admin/risk-reviews/${held.risk_review.id}/reject`,
+          { reason: "card testing pattern" },
+          admin
+        )
+        expect(data.risk_review.status).toBe("rejected")
+        expect(data.risk_review.reason).toBe("card testing pattern")
+
+        const done = await waitForStage(order.id, ["canceled", "failed"])
+        expect(done.flow.stage).toBe("canceled")
+        expect(done.flow.failure_reason).toBe("card testing pattern")
+        const details = await orderDetails(order.id)
+        expect(details.status).toBe("canceled")
+        expect(payments(details).every((p: any) => !!p.canceled_at && !p.captured_at)).toBe(true)
+        expect(await reserved("KETTLE-EU")).toBe(before)
+        // The stock came back through the ledger, once: a replay would change nothing.
+        const effects = await container
+          .resolve<InventoryDedupModuleService>(INVENTORY_DEDUP_MODULE)
+          .listStockEffects({ key: `order:${order.id}:cancel` })
+        expect(effects.map((e) => [e.kind, (e.result as any)?.already_canceled])).toEqual([["restock", false]])
+
+        const { data: mine } = await api.get(`/store/orders/${order.id}/omniflow`, storeHeaders(key(), customer.token))
+        expect(mine.omniflow.status).toBe("canceled")
+        const last = mine.omniflow.timeline[mine.omniflow.timeline.length - 1]
+        expect(last.status).toBe("canceled")
+        expect(last.message).toMatch(/could not accept your order/)
+
+        const notifications = await container
+          .resolve(Modules.NOTIFICATION)
+          .listNotifications({ to: "rejected@example.com", channel: "email" })
+        expect(notifications).toHaveLength(1)
+        expect(notifications[0].template).toBe("omniflow-order-canceled")
+      })
+
+      it("applies the deadline policy to a review nobody decided: the order is cancelled", async () => {
+        const before = await reserved("GRINDER-STEEL")
+        const order = await placeOrder([["GRINDER-STEEL", 2]])
+        const held = await waitForStage(order.id, ["under_review"])
+
+        // Not yet due: nothing happens.
+        await enforceOrderFlowDeadlines(container, new Date(Date.now() + HOUR))
+        expect((await adminFlow(order.id)).flow.stage).toBe("under_review")
+
+        const summary = await enforceOrderFlowDeadlines(container, new Date(Date.now() + 49 * HOUR))
+        expect(summary.reviews_expired).toBe(1)
+        const done = await waitForStage(order.id, ["canceled", "failed"])
+        expect(done.flow.stage).toBe("canceled")
+        expect(done.risk_review.status).toBe("rejected")
+        expect(done.risk_review.decided_by).toBe("system:deadline")
+        expect(done.risk_review.id).toBe(held.risk_review.id)
+        expect((await orderDetails(order.id)).status).toBe("canceled")
+        expect(await reserved("GRINDER-STEEL")).toBe(before)
+
+        // A second run finds nothing to do.
+        const again = await enforceOrderFlowDeadlines(container, new Date(Date.now() + 49 * HOUR))
+        expect(again.reviews_expired).toBe(0)
+      })
+
+      it("starts one flow and one review when order.placed arrives twice", async () => {
+        const order = await placeOrder([["KETTLE-EU", 2]])
+        await waitForStage(order.id, ["under_review"])
+
+        await container.resolve(Modules.EVENT_BUS).emit({ name: "order.placed", data: { id: order.id } })
+        await Promise.all([
+          orderFlowOrderPlaced({ event: { name: "order.placed", data: { id: order.id } }, container } as any),
+          orderFlowOrderPlaced({ event: { name: "order.placed", data: { id: order.id } }, container } as any),
+        ])
+        // Give the re-emitted event's subscribers their turn before counting.
+        await waitFor(
+          () => service().listOrderFlowEvents({ order_id: order.id }),
+          (events) => events.length > 0,
+          { what: "timeline" }
+        )
+        expect(await service().listOrderFlows({ order_id: order.id })).toHaveLength(1)
+        expect(await service().listRiskReviews({ order_id: order.id })).toHaveLength(1)
+        const flow = await adminFlow(order.id)
+        expect(flow.timeline.filter((e: any) => e.stage === "assessing")).toHaveLength(1)
+        expect(flow.timeline.filter((e: any) => e.stage === "risk_assessment")).toHaveLength(1)
+      })
+    })
+
+    describe("payment deadline", () => {
+      it("cancels an approved order whose payment never arrived and returns its stock", async () => {
+        const before = await reserved("MUG-BLACK")
+        const draftRes = await api.post(
+          "/admin/draft-orders",
+          {
+            region_id: seed.regionId,
+            sales_channel_id: seed.salesChannelId,
+            email: "manual-payer@example.com",
+            items: [{ variant_id: variant("MUG-BLACK").id, quantity: 1 }],
+            shipping_address: ADDRESS,
+            billing_address: ADDRESS,
+            shipping_methods: [{ shipping_option_id: seed.shippingOptions.rotterdam, name: "Standard", amount: 5 }],
+          },
+          { ...admin, validateStatus: () => true }
+        )
+        expect(draftRes.data).toHaveProperty("draft_order")
+        const draft = draftRes.data
+        const { data: converted } = await api.post(
+          `/admin/draft-orders/${draft.draft_order.id}/convert-to-order`,
+          {},
+          admin
+        )
+        const orderId = converted.order.id
+        const waiting = await waitForStage(orderId, ["awaiting_payment", "failed", "canceled"])
+        expect(waiting.flow.stage).toBe("awaiting_payment")
+        expect(waiting.flow.payment_deadline_at).toBeTruthy()
+        expect(await reserved("MUG-BLACK")).toBe(before + 1)
+
+        await enforceOrderFlowDeadlines(container, new Date(Date.now() + 5 * 60 * 1000))
+        expect((await adminFlow(orderId)).flow.stage).toBe("awaiting_payment")
+
+        const summary = await enforceOrderFlowDeadlines(container, new Date(Date.now() + 31 * 60 * 1000))
+        expect(summary.payments_expired).toBe(1)
+        const done = await waitForStage(orderId, ["canceled", "failed"])
+        expect(done.flow.stage).toBe("canceled")
+        expect(done.flow.failure_reason).toBe("payment deadline passed")
+        expect((await orderDetails(orderId)).status).toBe("canceled")
+        expect(await reserved("MUG-BLACK")).toBe(before)
+      })
+    })
+
+    describe("API errors", () => {
+      it("answers bad input and wrong callers with 4xx, never 5xx", async () => {
+        const loose = { validateStatus: () => true }
+        const customer = await registerCustomer(api, key(), "nosy@example.com")
+        const other = await registerCustomer(api, key(), "owner@example.com")
+        const order = await placeOrder([["MUG-BLACK", 1]], { token: other.token, email: "owner@example.com" })
+        await waitForStage(order.id, ["fulfilled", "failed"])
+
+        const cases: [string, string, any, any, number, RegExp?][] = [
+          ["get", "/admin/risk-reviews", undefined, {}, 401],
+          ["get", "/admin/risk-reviews", undefined, { headers: { authorization: `Bearer ${customer.token}` } }, 401],
+          ["post", "/admin/risk-reviews/rrev_nope/approve", {}, {}, 401],
+          ["get", "/admin/risk-reviews?status=maybe", undefined, admin, 400, /status/],
+          ["get", "/admin/risk-reviews?order=age", undefined, admin, 400, /order/],
+          ["get", "/admin/risk-reviews?limit=0", undefined, admin, 400, /limit/],
+          ["get", "/admin/risk-reviews?colour=red", undefined, admin, 400, /colour/],
+          ["get", "/admin/risk-reviews/rrev_nope", undefined, admin, 404],
+          ["post", "/admin/risk-reviews/rrev_nope/approve", {}, admin, 404],
+          ["post", "/admin/risk-reviews/rrev_nope/reject", { reason: "x" }, admin, 404],
+          ["post", "/admin/risk-reviews/rrev_nope/reject", {}, admin, 400, /reason/],
+          ["post", "/admin/risk-reviews/rrev_nope/reject", { reason: 42 }, admin, 400, /reason/],
+          ["post", "/admin/risk-reviews/rrev_nope/approve", { note: 5 }, admin, 400, /note/],
+          ["post", "/admin/risk-reviews/rrev_nope/approve", { approve: true }, admin, 400, /approve/],
+          ["get", "/admin/orders/order_nope/omniflow", undefined, admin, 404],
+          ["get", `/store/orders/${order.id}/omniflow`, undefined, storeHeaders(key()), 401],
+          ["get", `/store/orders/${order.id}/omniflow`, undefined, storeHeaders(key(), customer.token), 404],
+          ["get", "/store/orders/order_nope/omniflow", undefined, storeHeaders(key(), other.token), 404],
+        ]
+        for (const [method, url, body, config, status, message] of cases) {
+          const res =
+            method === "get"
+              ? await api.get(url, { ...config, ...loose })
+              : await api.post(url, body, { ...config, ...loose })
+          expect({ url, body, status: res.status }).toEqual({ url, body, status })
+          if (message) {
+            expect(res.data.message).toMatch(message)
+          }
+        }
+        const mine = await api.get(`/store/orders/${order.id}/omniflow`, { ...storeHeaders(key(), other.token), ...loose })
+        expect(mine.status).toBe(200)
+      })
+    })
+  },
+})

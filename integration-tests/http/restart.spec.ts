@@ -1,0 +1,139 @@
+import path from "path"
+import { ChildProcess, execFile, spawn } from "child_process"
+import { promisify } from "util"
+import { Client } from "pg"
+import axios, { AxiosInstance } from "axios"
+import { completeCart, prepareCart, storeHeaders } from "../helpers/storefront"
+import { waitFor } from "../helpers/wait"
+
+/**
+ * A held order survives the death of the server: the Medusa process is killed with SIGKILL
+ * while the order waits for review, a new process is started on the same database, and the
+ * admin's approval there carries the flow on to payment capture and shipment.
+ * This drives real `medusa start` processes, not the in-process test runner.
+ */
+jest.setTimeout(300 * 1000)
+
+const root = path.resolve(__dirname, "../..")
+const medusaBin = path.join(root, "node_modules", ".bin", "medusa")
+const run = promisify(execFile)
+const DB = `omniflow_restart_${process.pid}`
+
+const pgConfig = () => ({
+  host: process.env.DB_HOST,
+  port: Number(process.env.DB_PORT),
+  user: process.env.DB_USERNAME,
+  password: process.env.DB_PASSWORD,
+})
+
+async function freePort(): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return require("../../scripts/lib/embedded-pg").freePort()
+}
+
+describe("order flow across a server restart", () => {
+  let env: NodeJS.ProcessEnv
+  let server: ChildProcess | null = null
+  let port: number
+
+  const start = async () => {
+    server = spawn(medusaBin, ["start"], { cwd: root, env: { ...env, PORT: String(port) }, stdio: "ignore", detached: true })
+    await waitFor(
+      () => axios.get(`http://localhost:${port}/health`).then((r) => r.status),
+      (s) => s === 200,
+      { timeoutMs: 120000, intervalMs: 500, what: "the server to answer /health" }
+    )
+  }
+  const kill = async (signal: NodeJS.Signals) => {
+    const child = server
+    server = null
+    if (!child || child.exitCode !== null) return
+    await new Promise<void>((resolve) => {
+      child.once("exit", () => resolve())
+      process.kill(-child.pid!, signal)
+    })
+  }
+
+  beforeAll(async () => {
+    const admin = new Client({ ...pgConfig(), database: "postgres" })
+    await admin.connect()
+    await admin.query(`DROP DATABASE IF EXISTS ${DB}`)
+    await admin.query(`CREATE DATABASE ${DB}`)
+    await admin.end()
+    const { host, port: dbPort, user, password } = pgConfig()
+    port = await freePort()
+    env = {
+      ...process.env,
+      DATABASE_URL: `postgres://${user}:${password}@${host}:${dbPort}/${DB}`,
+      MEDUSA_DISABLE_ADMIN: "true",
+      MEDUSA_DISABLE_TELEMETRY: "true",
+      LOG_LEVEL: "error",
+      // Every order above 50 EUR is held; an approved order ships at once.
+      OMNIFLOW_OPTIONS: JSON.stringify({ riskReview: { holdAboveAmount: 50 }, orderFlow: { shipAfterMinutes: 0 } }),
+    }
+    delete env.NODE_OPTIONS
+    await run(medusaBin, ["db:migrate"], { cwd: root, env })
+    await run(medusaBin, ["exec", "./src/scripts/seed.ts"], { cwd: root, env })
+  })
+
+  afterAll(async () => {
+    await kill("SIGKILL")
+    const admin = new Client({ ...pgConfig(), database: "postgres" })
+    await admin.connect()
+    await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`)
+    await admin.end()
+  })
+
+  it("approves a held order after the server was killed, and the flow continues", async () => {
+    const db = new Client({ connectionString: env.DATABASE_URL })
+    await db.connect()
+    const one = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows[0]
+    const key = (await one(`SELECT token FROM api_key WHERE type = 'publishable' AND deleted_at IS NULL LIMIT 1`)).token
+    const regionId = (await one(`SELECT id FROM region WHERE deleted_at IS NULL LIMIT 1`)).id
+    const variantId = (await one(`SELECT id FROM product_variant WHERE sku = 'GRINDER-STEEL'`)).id
+    await db.end()
+
+    await start()
+    const api: AxiosInstance = axios.create({ baseURL: `http://localhost:${port}` })
+    const cartId = await prepareCart(api, key, { regionId, items: [{ variant_id: variantId, quantity: 1 }] })
+    const placed = await completeCart(api, key, cartId)
+    expect(placed.status).toBe(200)
+    const orderId = placed.body.order.id
+
+    const login = async () => {
+      const { data } = await api.post("/auth/user/emailpass", { email: "admin@omniflow.local", password: "omniflow-admin" })
+      return { headers: { authorization: `Bearer ${data.token}` } }
+    }
+    const flow = async (admin: { headers: Record<string, string> }) =>
+      (await api.get(`/admin/orders/${orderId}/omniflow`, admin)).data.omniflow
+    const held = await waitFor(() => login().then(flow), (f) => f.flow?.stage === "under_review", {
+      what: "the order to be held for review",
+    })
+    expect(held.risk_review.status).toBe("pending")
+
+    // The process dies without any chance to clean up.
+    await kill("SIGKILL")
+    await start()
+
+    const admin = await login()
+    const decided = await api.post(`/admin/risk-reviews/${held.risk_review.id}/approve`, { note: "after restart" }, admin)
+    expect(decided.data.risk_review.status).toBe("approved")
+    const done = await waitFor(() => flow(admin), (f) => ["fulfilled", "failed", "canceled"].includes(f.flow?.stage), {
+      what: "the approved order to ship",
+    })
+    expect([done.flow.stage, done.flow.failure_reason]).toEqual(["fulfilled", null])
+
+    const { data: order } = await api.get(
+      `/admin/orders/${orderId}?fields=id,fulfillments.id,fulfillments.canceled_at,payment_collections.payments.captured_at`,
+      admin
+    )
+    expect(order.order.fulfillments.filter((f: any) => !f.canceled_at)).toHaveLength(1)
+    expect(order.order.payment_collections[0].payments[0].captured_at).toBeTruthy()
+    const { data: store } = await api.get(`/store/orders/${orderId}/omniflow`, {
+      ...storeHeaders(key),
+      validateStatus: () => true,
+    })
+    // A guest order's timeline is only for its customer: anonymous callers get nothing.
+    expect(store.omniflow).toBeUndefined()
+  })
+})

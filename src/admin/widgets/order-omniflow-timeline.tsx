@@ -1,0 +1,177 @@
+import { defineWidgetConfig } from "@medusajs/admin-sdk"
+import type { AdminOrder, DetailWidgetProps } from "@medusajs/framework/types"
+import { Alert, Button, Container, Heading, Text } from "@medusajs/ui"
+import { ReactNode, useState } from "react"
+import { ReviewStatusBadge, RiskLevelBadge, StageBadge } from "../components/badges"
+import { DecisionDrawer, PendingDecision } from "../components/decision-drawer"
+import { RiskReasons } from "../components/risk-reasons"
+import { errorMessage } from "../lib/api"
+import { formatDateTime, formatDetail, formatRelative, humanize } from "../lib/format"
+import { useOrderOmniflow } from "../lib/queries"
+import type { OrderFlow, OrderFlowEvent, RiskReview } from "../lib/types"
+
+/** Where the order stands in OmniFlow: stage, risk, review, and every step taken. */
+const OrderOmniflowWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => {
+  const { data, isLoading, isError, error } = useOrderOmniflow(order.id)
+  const [pending, setPending] = useState<PendingDecision | null>(null)
+  const view = data?.omniflow
+
+  return (
+    <Container className="divide-y p-0">
+      <div className="flex items-center justify-between px-6 py-4">
+        <Heading level="h2">OmniFlow</Heading>
+        {view?.flow && <StageBadge value={view.flow.stage} />}
+      </div>
+      {isError ? (
+        <div className="px-6 py-4">
+          <Alert variant="error">Could not load the order's flow: {errorMessage(error)}</Alert>
+        </div>
+      ) : isLoading || !view ? (
+        <Text size="small" className="text-ui-fg-muted px-6 py-4">
+          Loading…
+        </Text>
+      ) : !view.flow ? (
+        <Text size="small" className="text-ui-fg-subtle px-6 py-4">
+          No OmniFlow flow for this order (placed before the plugin was enabled, or the flow is turned off).
+        </Text>
+      ) : (
+        <>
+          <FlowSummary flow={view.flow} />
+          {view.risk_review && (
+            <ReviewSection review={view.risk_review} onDecide={(decision) => setPending({ review: view.risk_review!, decision })} />
+          )}
+          <Timeline events={view.timeline} />
+        </>
+      )}
+      <DecisionDrawer pending={pending} onClose={() => setPending(null)} />
+    </Container>
+  )
+}
+
+const Field = ({ label, children }: { label: string; children: ReactNode }) => (
+  <div className="grid grid-cols-[140px_1fr] items-start gap-x-4 px-6 py-3">
+    <Text size="small" weight="plus" className="text-ui-fg-subtle">
+      {label}
+    </Text>
+    <div>{children}</div>
+  </div>
+)
+
+const FlowSummary = ({ flow }: { flow: OrderFlow }) => (
+  <>
+    <Field label="Risk">
+      <div className="flex items-center gap-x-2">
+        <Text size="small" weight="plus">
+          {flow.risk_score ?? "—"}
+        </Text>
+        <RiskLevelBadge value={flow.risk_level} />
+        {flow.risk_decision && (
+          <Text size="small" className="text-ui-fg-subtle">
+            decision: {flow.risk_decision}
+          </Text>
+        )}
+      </div>
+      <div className="mt-2">
+        <RiskReasons reasons={flow.risk_reasons} />
+      </div>
+    </Field>
+    {flow.payment_deadline_at && flow.stage === "awaiting_payment" && (
+      <Field label="Payment due">
+        <Text size="small">
+          {formatDateTime(flow.payment_deadline_at)} ({formatRelative(flow.payment_deadline_at)})
+        </Text>
+      </Field>
+    )}
+    {!!flow.shipments?.length && (
+      <Field label="Shipments">
+        <Text size="small">
+          {flow.shipments.length} fulfilment{flow.shipments.length === 1 ? "" : "s"}, one per warehouse
+        </Text>
+      </Field>
+    )}
+    {flow.failure_reason && (
+      <div className="px-6 py-3">
+        <Alert variant="error">{flow.failure_reason}</Alert>
+      </div>
+    )}
+  </>
+)
+
+const ReviewSection = ({
+  review,
+  onDecide,
+}: {
+  review: RiskReview
+  onDecide: (decision: "approve" | "reject") => void
+}) => (
+  <Field label="Review">
+    <div className="flex flex-wrap items-center justify-between gap-2">
+      <div className="flex items-center gap-x-2">
+        <ReviewStatusBadge value={review.status} />
+        <Text size="small" className="text-ui-fg-subtle">
+          {review.status === "pending"
+            ? `due ${formatDateTime(review.deadline_at)} (${formatRelative(review.deadline_at)})`
+            : `${review.decided_by === "system:deadline" ? "by deadline" : "by admin"} · ${formatDateTime(review.decided_at)}`}
+        </Text>
+      </div>
+      {review.status === "pending" && (
+        <div className="flex gap-x-2">
+          <Button size="small" variant="secondary" onClick={() => onDecide("reject")}>
+            Reject
+          </Button>
+          <Button size="small" variant="primary" onClick={() => onDecide("approve")}>
+            Approve
+          </Button>
+        </div>
+      )}
+    </div>
+    {(review.reason || review.note) && (
+      <Text size="small" className="text-ui-fg-subtle mt-1">
+        {[review.reason, review.note].filter(Boolean).join(" — ")}
+      </Text>
+    )}
+  </Field>
+)
+
+const Timeline = ({ events }: { events: OrderFlowEvent[] }) => (
+  <div className="px-6 py-4">
+    <Text size="small" weight="plus" className="text-ui-fg-subtle mb-3">
+      Timeline
+    </Text>
+    {events.length === 0 ? (
+      <Text size="small" className="text-ui-fg-muted">
+        Nothing recorded yet.
+      </Text>
+    ) : (
+      <ol className="border-ui-border-base flex flex-col gap-y-3 border-l pl-4">
+        {events.map((e) => (
+          <li key={e.id} className="relative">
+            <span className="bg-ui-fg-muted absolute -left-[21px] top-1.5 size-2 rounded-full" />
+            <div className="flex flex-wrap items-baseline gap-x-2">
+              <Text size="small" weight="plus">
+                {humanize(e.stage)}
+              </Text>
+              <Text size="small" className="text-ui-fg-subtle">
+                {humanize(e.status)}
+              </Text>
+              <Text size="xsmall" className="text-ui-fg-muted ml-auto">
+                {formatDateTime(e.created_at)}
+              </Text>
+            </div>
+            {e.detail && (
+              <Text size="xsmall" className="text-ui-fg-subtle break-all">
+                {formatDetail(e.detail)}
+              </Text>
+            )}
+          </li>
+        ))}
+      </ol>
+    )}
+  </div>
+)
+
+export const config = defineWidgetConfig({
+  zone: "order.details.after",
+})
+
+export default OrderOmniflowWidget

@@ -1,0 +1,3 @@
+export * from "./risk-review"
+export * from "./order-flow"
+export * from "./order-flow-event"

@@ -1,0 +1,208 @@
+import { Context } from "@medusajs/framework/types"
+import {
+  generateEntityId,
+  InjectTransactionManager,
+  MedusaContext,
+  MedusaError,
+  MedusaService,
+} from "@medusajs/framework/utils"
+import { OrderFlow, OrderFlowEvent, RiskReview, ORDER_FLOW_STAGES } from "./models"
+
+type SqlManager = { execute: (sql: string, params?: unknown[]) => Promise<any[]> }
+
+export type OrderFlowStage = (typeof ORDER_FLOW_STAGES)[number]
+export type RiskReviewStatus = "pending" | "approved" | "rejected"
+
+/** Columns a stage move may set alongside the stage. */
+export type OrderFlowPatch = Partial<{
+  risk_score: number | null
+  risk_level: string | null
+  risk_decision: string | null
+  risk_reasons: unknown
+  payment_deadline_at: Date | null
+  failure_reason: string | null
+  shipments: unknown
+}>
+
+const JSON_COLUMNS = new Set(["risk_reasons", "shipments"])
+const PATCH_COLUMNS = new Set([
+  "risk_score",
+  "risk_level",
+  "risk_decision",
+  "risk_reasons",
+  "payment_deadline_at",
+  "failure_reason",
+  "shipments",
+])
+
+export type FlowEventInput = { stage: string; status: string; detail?: Record<string, unknown> | null }
+
+export type DecideReviewInput = {
+  id: string
+  status: "approved" | "rejected"
+  decided_by: string
+  decision_source: "admin" | "deadline"
+  reason?: string | null
+  note?: string | null
+}
+
+/** Deciding a review someone already decided; carries what it is now. */
+export class ReviewAlreadyDecidedError extends MedusaError {
+  constructor(public readonly review: { id: string; status: string; decided_at?: Date | null }) {
+    super(MedusaError.Types.CONFLICT, `Risk review ${review.id} is already ${review.status}`)
+  }
+}
+
+export default class RiskReviewModuleService extends MedusaService({
+  RiskReview,
+  OrderFlow,
+  OrderFlowEvent,
+}) {
+  /**
+   * Creates the order's flow row, or finds the one a previous delivery of the event
+   * created. The unique index on order_id decides between concurrent starters.
+   */
+  @InjectTransactionManager()
+  async startFlow(
+    order_id: string,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ flow: any; created: boolean }> {
+    const em = sharedContext.transactionManager as SqlManager
+    const inserted = await em.execute(
+      `INSERT INTO order_flow (id, order_id, stage, created_at, updated_at)
+       VALUES (?, ?, 'assessing', now(), now())
+       ON CONFLICT (order_id) WHERE deleted_at IS NULL DO NOTHING RETURNING *`,
+      [generateEntityId(undefined, "oflow"), order_id]
+    )
+    if (inserted.length) {
+      await this.insertEvent_(em, order_id, { stage: "assessing", status: "started" })
+      return { flow: inserted[0], created: true }
+    }
+    const [flow] = await em.execute(`SELECT * FROM order_flow WHERE order_id = ? AND deleted_at IS NULL`, [order_id])
+    return { flow, created: false }
+  }
+
+  /** Undoes `startFlow` for a flow that never got past its first stage. */
+  @InjectTransactionManager()
+  async discardFlow(order_id: string, @MedusaContext() sharedContext: Context = {}) {
+    const em = sharedContext.transactionManager as SqlManager
+    await em.execute(`DELETE FROM order_flow_event WHERE order_id = ?`, [order_id])
+    await em.execute(`DELETE FROM order_flow WHERE order_id = ? AND stage = 'assessing'`, [order_id])
+  }
+
+  /**
+   * Moves the flow from one of `from` to `to` and records it on the timeline, in one
+   * transaction. Returns null (and changes nothing) when the flow is not in `from`:
+   * someone else took this step already.
+   */
+  @InjectTransactionManager()
+  async moveStage(
+    input: {
+      order_id: string
+      from: OrderFlowStage[]
+      to: OrderFlowStage
+      patch?: OrderFlowPatch
+      event?: FlowEventInput | null
+    },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<any | null> {
+    const em = sharedContext.transactionManager as SqlManager
+    // Locked first, so the stage read here is the one the update replaces.
+    const [current] = await em.execute(
+      `SELECT stage FROM order_flow WHERE order_id = ? AND deleted_at IS NULL FOR UPDATE`,
+      [input.order_id]
+    )
+    if (!current || !input.from.includes(current.stage)) {
+      return null
+    }
+    const sets = ["stage = ?", "updated_at = now()"]
+    const params: unknown[] = [input.to]
+    for (const [key, value] of Object.entries(input.patch ?? {})) {
+      if (!PATCH_COLUMNS.has(key)) {
+        throw new MedusaError(MedusaError.Types.INVALID_DATA, `order_flow.${key} cannot be patched`)
+      }
+      if (JSON_COLUMNS.has(key)) {
+        sets.push(`${key} = ?::jsonb`)
+        params.push(value == null ? null : JSON.stringify(value))
+      } else {
+        sets.push(`${key} = ?`)
+        params.push(value ?? null)
+      }
+    }
+    const rows = await em.execute(
+      `UPDATE order_flow SET ${sets.join(", ")}
+        WHERE order_id = ? AND deleted_at IS NULL AND stage IN (${input.from.map(() => "?").join(", ")})
+        RETURNING *`,
+      [...params, input.order_id, ...input.from]
+    )
+    if (!rows.length) {
+      return null
+    }
+    if (input.event !== null) {
+      await this.insertEvent_(em, input.order_id, input.event ?? { stage: input.to, status: "entered" })
+    }
+    return { ...rows[0], previous_stage: current.stage as OrderFlowStage }
+  }
+
+  @InjectTransactionManager()
+  async recordEvent(
+    order_id: string,
+    event: FlowEventInput,
+    @MedusaContext() sharedContext: Context = {}
+  ) {
+    await this.insertEvent_(sharedContext.transactionManager as SqlManager, order_id, event)
+  }
+
+  /**
+   * pending → approved | rejected, once. A second decision (a double click, the deadline
+   * job racing an admin) gets ReviewAlreadyDecidedError with the status that won.
+   */
+  @InjectTransactionManager()
+  async decideReview(input: DecideReviewInput, @MedusaContext() sharedContext: Context = {}) {
+    const em = sharedContext.transactionManager as SqlManager
+    const rows = await em.execute(
+      `UPDATE risk_review
+          SET status = ?, decided_by = ?, decided_at = now(), decision_source = ?, reason = ?, note = ?, updated_at = now()
+        WHERE id = ? AND status = 'pending' AND deleted_at IS NULL
+        RETURNING *`,
+      [input.status, input.decided_by, input.decision_source, input.reason ?? null, input.note ?? null, input.id]
+    )
+    if (rows.length) {
+      return rows[0]
+    }
+    const [current] = await em.execute(`SELECT id, status, decided_at FROM risk_review WHERE id = ? AND deleted_at IS NULL`, [
+      input.id,
+    ])
+    if (!current) {
+      throw new MedusaError(MedusaError.Types.NOT_FOUND, `Risk review ${input.id} was not found`)
+    }
+    throw new ReviewAlreadyDecidedError(current)
+  }
+
+  /** Undoes `decideReview` when the rest of the decision could not be carried out. */
+  @InjectTransactionManager()
+  async reopenReview(id: string, @MedusaContext() sharedContext: Context = {}) {
+    const em = sharedContext.transactionManager as SqlManager
+    await em.execute(
+      `UPDATE risk_review SET status = 'pending', decided_by = NULL, decided_at = NULL, decision_source = NULL,
+              reason = NULL, note = NULL, updated_at = now()
+        WHERE id = ? AND deleted_at IS NULL`,
+      [id]
+    )
+  }
+
+  protected async insertEvent_(em: SqlManager, order_id: string, event: FlowEventInput) {
+    // clock_timestamp(), not now(): events written in one transaction must still sort.
+    await em.execute(
+      `INSERT INTO order_flow_event (id, order_id, stage, status, detail, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?::jsonb, clock_timestamp(), clock_timestamp())`,
+      [
+        generateEntityId(undefined, "ofev"),
+        order_id,
+        event.stage,
+        event.status,
+        event.detail == null ? null : JSON.stringify(event.detail),
+      ]
+    )
+  }
+}

@@ -1,0 +1,196 @@
+import { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { OMNIFLOW_MODULE, OmniflowModuleService } from "../../modules/omniflow"
+import { OrderFlowStage, RISK_REVIEW_MODULE, RiskReviewModuleService } from "../../modules/risk-review"
+import { cancelOrderFlowWorkflow } from "./cancel-order-flow"
+import { captureOrderPaymentWorkflow } from "./capture-order-payment"
+import { decideRiskReviewWorkflow } from "./decide-risk-review"
+import { shipOrderWorkflow } from "./ship-order"
+
+const MINUTE_MS = 60 * 1000
+
+/** What the customer is told when the shop calls their order off. */
+export const CUSTOMER_MESSAGES = {
+  rejected: "We could not accept your order after reviewing it. It has been canceled and you will not be charged.",
+  payment: "We did not receive your payment in time. Your order has been canceled.",
+  capture: "We could not collect your payment. Your order has been canceled.",
+} as const
+
+const errorMessage = (e: unknown) => (e as Error)?.message ?? String(e)
+
+/**
+ * Drives an order's flow from its current stage to the next stage that waits for
+ * something (a review decision, a payment, the shipping window) or ends it. Every stage
+ * change is a short workflow whose first step claims the transition in the database, so
+ * calling this twice, concurrently, or after a restart repeats nothing. Never throws:
+ * a failure is recorded on the flow.
+ *
+ * @example
+ * await advanceOrderFlow(container, "order_123")
+ */
+export async function advanceOrderFlow(
+  container: MedusaContainer,
+  order_id: string,
+  opts: { now?: Date } = {}
+): Promise<OrderFlowStage | null> {
+  const service: RiskReviewModuleService = container.resolve(RISK_REVIEW_MODULE)
+  const options = (container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions().orderFlow
+  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+  // A caller's `now` (the job looking ahead) or the clock at the moment of each check.
+  const now = () => opts.now ?? new Date()
+
+  const cancel = async (reason: string, customer_message: string) => {
+    try {
+      await cancelOrderFlowWorkflow(container).run({ input: { order_id, reason, customer_message } })
+    } catch (e) {
+      logger.error(`[omniflow] cancelling order ${order_id} failed: ${errorMessage(e)}`)
+      await service.moveStage({
+        order_id,
+        from: ["assessing", "under_review", "approved", "rejected", "awaiting_payment"],
+        to: "failed",
+        patch: { failure_reason: `${reason}; cancelling the order failed: ${errorMessage(e)}` },
+        event: { stage: "cancel", status: "failed", detail: { reason, error: errorMessage(e) } },
+      })
+    }
+  }
+
+  // Each pass makes one transition; a flow has fewer stages than this.
+  for (let pass = 0; pass < 8; pass++) {
+    const [flow] = await service.listOrderFlows({ order_id })
+    if (!flow) {
+      return null
+    }
+    const stage = flow.stage as OrderFlowStage
+    switch (stage) {
+      case "approved": {
+        if (!options.capturePayment) {
+          return stage
+        }
+        try {
+          const deadline = new Date(now().getTime() + options.paymentDeadlineMinutes * MINUTE_MS)
+          await captureOrderPaymentWorkflow(container).run({
+            input: { order_id, payment_deadline_at: deadline.toISOString() },
+          })
+        } catch (e) {
+          // A capture that fails is compensated like a rejection.
+          await cancel(`payment capture failed: ${errorMessage(e)}`, CUSTOMER_MESSAGES.capture)
+        }
+        break
+      }
+      case "rejected":
+        await cancel(flow.failure_reason ?? "rejected in risk review", CUSTOMER_MESSAGES.rejected)
+        break
+      case "paid": {
+        const due = new Date(flow.updated_at).getTime() + options.shipAfterMinutes * MINUTE_MS
+        if (!options.splitShipment || due > now().getTime()) {
+          return stage
+        }
+        try {
+          await shipOrderWorkflow(container).run({ input: { order_id } })
+        } catch (e) {
+          logger.error(`[omniflow] shipping order ${order_id} failed: ${errorMessage(e)}`)
+          await service.moveStage({
+            order_id,
+            from: ["paid"],
+            to: "failed",
+            patch: { failure_reason: errorMessage(e) },
+            event: { stage: "shipment", status: "failed", detail: { reason: errorMessage(e) } },
+          })
+        }
+        break
+      }
+      default:
+        return stage
+    }
+    const [after] = await service.listOrderFlows({ order_id })
+    if (after?.stage === stage) {
+      // Someone else holds this transition (or it waits): nothing more to do here.
+      return stage
+    }
+  }
+  return null
+}
+
+/**
+ * What the scheduled job does every minute: applies the deadline policy to reviews nobody
+ * decided in time, captures payments that arrived meanwhile, cancels orders whose payment
+ * did not arrive by their deadline, and moves on flows whose next stage is due (the
+ * shipping window passed, or the process that was driving them stopped). All state is in
+ * the database, so this works the same after a restart; running it twice changes nothing.
+ *
+ * @example
+ * await enforceOrderFlowDeadlines(container)                     // now
+ * await enforceOrderFlowDeadlines(container, new Date(Date.now() + 49 * 3600e3))
+ */
+export async function enforceOrderFlowDeadlines(container: MedusaContainer, now: Date = new Date()) {
+  const service: RiskReviewModuleService = container.resolve(RISK_REVIEW_MODULE)
+  const options = (container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions()
+  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+  const summary = { reviews_expired: 0, payments_expired: 0, advanced: 0 }
+
+  const overdueReviews = await service.listRiskReviews({ status: "pending", deadline_at: { $lte: now } }, { take: 100 })
+  for (const review of overdueReviews) {
+    try {
+      await decideRiskReviewWorkflow(container).run({
+        input: {
+          review_id: review.id,
+          decision: options.riskReview.deadlinePolicy,
+          actor_id: "system:deadline",
+          source: "deadline",
+          reason: "review deadline passed",
+        },
+      })
+      summary.reviews_expired++
+    } catch (e) {
+      // An admin decided it in the meantime; their decision stands.
+      logger.info(`[omniflow] review ${review.id} not expired: ${errorMessage(e)}`)
+    }
+    await advanceOrderFlow(container, review.order_id, { now })
+  }
+
+  const waiting = await service.listOrderFlows({ stage: "awaiting_payment" }, { take: 100 })
+  for (const flow of waiting) {
+    try {
+      // The payment may have arrived since: then it is captured and the flow moves on.
+      await captureOrderPaymentWorkflow(container).run({
+        input: { order_id: flow.order_id, payment_deadline_at: String(flow.payment_deadline_at ?? now.toISOString()) },
+      })
+    } catch (e) {
+      await cancelOrderFlowWorkflow(container)
+        .run({
+          input: {
+            order_id: flow.order_id,
+            reason: `payment capture failed: ${errorMessage(e)}`,
+            customer_message: CUSTOMER_MESSAGES.capture,
+          },
+        })
+        .catch((err) => logger.error(`[omniflow] cancelling order ${flow.order_id} failed: ${errorMessage(err)}`))
+    }
+    const [current] = await service.listOrderFlows({ order_id: flow.order_id })
+    if (current?.stage === "awaiting_payment" && current.payment_deadline_at && new Date(current.payment_deadline_at) <= now) {
+      await cancelOrderFlowWorkflow(container)
+        .run({
+          input: {
+            order_id: flow.order_id,
+            reason: "payment deadline passed",
+            customer_message: CUSTOMER_MESSAGES.payment,
+          },
+        })
+        .then(() => summary.payments_expired++)
+        .catch((err) => logger.error(`[omniflow] cancelling order ${flow.order_id} failed: ${errorMessage(err)}`))
+    }
+    await advanceOrderFlow(container, flow.order_id, { now })
+  }
+
+  // Flows left between stages (their driver stopped, or the shipping window passed).
+  // Claims make it safe to drive a flow another caller is driving right now.
+  const stalled = await service.listOrderFlows({ stage: ["approved", "rejected", "paid"] }, { take: 100 })
+  for (const flow of stalled) {
+    const before = flow.stage
+    const after = await advanceOrderFlow(container, flow.order_id, { now })
+    if (after !== before) {
+      summary.advanced++
+    }
+  }
+  return summary
+}

@@ -1,0 +1,6 @@
+export * from "./start-order-flow"
+export * from "./decide-risk-review"
+export * from "./capture-order-payment"
+export * from "./ship-order"
+export * from "./cancel-order-flow"
+export * from "./advance-order-flow"

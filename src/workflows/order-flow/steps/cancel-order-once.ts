@@ -1,0 +1,33 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { cancelOrderWorkflow } from "@medusajs/medusa/core-flows"
+import { INVENTORY_DEDUP_MODULE, InventoryDedupModuleService } from "../../../modules/inventory-dedup"
+
+export const cancelOrderOnceStepId = "cancel-order-once-step"
+
+/**
+ * Cancels the order through core's cancelOrderWorkflow — reservations deleted so the stock
+ * is back, payment cancelled or refunded — as one keyed effect of the stock ledger. A
+ * replay returns the first result; a re-run after a crash that left the order cancelled
+ * but the ledger unwritten sees the order's status and does not cancel twice.
+ */
+export const cancelOrderOnceStep = createStep(
+  cancelOrderOnceStepId,
+  async ({ order_id }: { order_id: string }, { container }) => {
+    const ledger: InventoryDedupModuleService = container.resolve(INVENTORY_DEDUP_MODULE)
+    const query = container.resolve(ContainerRegistrationKeys.QUERY)
+    const { result, replayed } = await ledger.applyOnce(`order:${order_id}:cancel`, "restock", async () => {
+      const { data } = await query.graph({
+        entity: "order",
+        fields: ["id", "status", "canceled_at"],
+        filters: { id: order_id },
+      })
+      if (data[0]?.status === "canceled") {
+        return { order_id, already_canceled: true }
+      }
+      await cancelOrderWorkflow(container).run({ input: { order_id } })
+      return { order_id, already_canceled: false }
+    })
+    return new StepResponse({ ...result, replayed })
+  }
+)

@@ -1,0 +1,44 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+
+export type OrderPaymentState = {
+  /** Authorised, not yet captured, not cancelled: what capture takes. */
+  capturable_payment_ids: string[]
+  captured: boolean
+  /** Something to capture or already captured; otherwise the order waits for payment. */
+  ready: boolean
+}
+
+export const getOrderPaymentStateStepId = "get-order-payment-state-step"
+
+/** Reads whether the order's payment is authorised, captured, or not there yet. */
+export const getOrderPaymentStateStep = createStep(
+  getOrderPaymentStateStepId,
+  async (input: { order_id: string }, { container }) => {
+    const query = container.resolve(ContainerRegistrationKeys.QUERY)
+    const { data } = await query.graph({
+      entity: "order",
+      fields: [
+        "id",
+        "payment_collections.id",
+        "payment_collections.status",
+        "payment_collections.payments.id",
+        "payment_collections.payments.captured_at",
+        "payment_collections.payments.canceled_at",
+        "payment_collections.payments.captures.id",
+      ],
+      filters: { id: input.order_id },
+    })
+    const payments = ((data[0] as any)?.payment_collections ?? [])
+      .filter((pc: any) => pc && pc.status !== "canceled")
+      .flatMap((pc: any) => pc.payments ?? [])
+      .filter((p: any) => p && !p.canceled_at)
+    const isCaptured = (p: any) => !!p.captured_at || (p.captures?.length ?? 0) > 0
+    const state: OrderPaymentState = {
+      capturable_payment_ids: payments.filter((p: any) => !isCaptured(p)).map((p: any) => p.id),
+      captured: payments.length > 0 && payments.every(isCaptured),
+      ready: payments.length > 0,
+    }
+    return new StepResponse(state)
+  }
+)
