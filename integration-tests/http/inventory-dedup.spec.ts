@@ -85,6 +85,30 @@ medusaIntegrationTestRunner({
           reserved: 30,
           reservationSum: 30,
         })
+        // One claim per cart: taken on arrival, adopted by the workflow, converted.
+        const claims = await service().listStockClaims({ cart_id: carts })
+        expect(claims).toHaveLength(30)
+        expect(claims.every((c) => c.status === "converted" && c.source === "admission" && !!c.adopted_at)).toBe(true)
+      })
+
+      it("the same cart completed twice at once → one order, the other request told so", async () => {
+        const container = getContainer()
+        const { variants, inventoryItemIds } = await createStockedProduct(container, seed, {
+          handle: "twice",
+          skus: ["TWICE-1"],
+          stock: { [berlin]: 10 },
+        })
+        const cartId = await prepareCart(api, seed.publishableKey, {
+          regionId: seed.regionId,
+          items: [{ variant_id: variants["TWICE-1"], quantity: 3 }],
+        })
+        const [a, b] = await Promise.all([
+          completeCart(api, seed.publishableKey, cartId),
+          completeCart(api, seed.publishableKey, cartId),
+        ])
+        expect([a.status, b.status].sort()).toEqual([200, 409])
+        expect([a, b].find((r) => r.status === 409)!.body.message).toMatch(/already being completed/)
+        expect(await stockFigures(container, inventoryItemIds[0])).toMatchObject({ reserved: 3, reservationSum: 3 })
       })
 
       it("bundle: two lines sharing one inventory item are counted together", async () => {

@@ -19,14 +19,35 @@ import {
 type SqlManager = { execute: (sql: string, params?: unknown[]) => Promise<any[]> }
 type EffectKind = "claim" | "release" | "convert" | "reserve" | "restock" | "consume"
 
-/** How long a claim may wait for in-flight checkouts to hand their claims over to core. */
-const CLAIM_SETTLE_MS = 5000
+/**
+ * How long a claim that is short only because of other held claims keeps trying: long
+ * enough to span the moment between core's reservation and the link to its cart.
+ */
+const CLAIM_SETTLE_MS = 1000
 
 export class ShortageError extends MedusaError {
   constructor(public readonly shortages: (Shortage & { available_without_claims: number })[]) {
     super(MedusaError.Types.NOT_ALLOWED, describeShortages(shortages))
   }
 }
+
+/**
+ * What held claims still hold of item `i`: each claim's quantity less what core already
+ * reserved for the order made from its cart (order_cart → order_item → reservation_item).
+ * Counting both would turn buyers away while a checkout is between core's reservation and
+ * the claim's conversion.
+ */
+const HELD_CLAIMS_SQL = `COALESCE((
+  SELECT SUM(GREATEST(0, (line->>'quantity')::numeric - COALESCE((
+           SELECT SUM(r.quantity) FROM reservation_item r
+            WHERE r.inventory_item_id = i.id AND r.deleted_at IS NULL
+              AND r.line_item_id IN (
+                SELECT oi.item_id FROM order_cart oc
+                  JOIN order_item oi ON oi.order_id = oc.order_id AND oi.deleted_at IS NULL
+                 WHERE oc.cart_id = c.cart_id AND oc.deleted_at IS NULL)), 0)))
+    FROM inventory_dedup_claim c, jsonb_array_elements(c.lines) line
+   WHERE c.status = 'held' AND c.deleted_at IS NULL
+     AND line->>'inventory_item_id' = i.id), 0)`
 
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ")
 
@@ -66,9 +87,9 @@ export default class InventoryDedupModuleService extends MedusaService({
       // Created outside the claim's transaction, so creating them never holds a lock.
       await this.ensureGuards_(lines.map((l) => l.inventory_item_id), sharedContext)
     }
-    // A claim counts until its checkout's reservation exists and the claim is converted;
-    // for that moment the units count twice. A shortage that only held claims explain may
-    // be that moment, so it is retried briefly; a real shortage is answered at once.
+    // A held claim counts only what core has not reserved for its cart yet; between core's
+    // reservation and the link from the order to its cart the units may count twice for an
+    // instant. A shortage that only held claims explain is retried for that long.
     const deadline = Date.now() + CLAIM_SETTLE_MS
     for (;;) {
       try {
@@ -95,11 +116,33 @@ export default class InventoryDedupModuleService extends MedusaService({
       return replay
     }
 
+    // Locked before anything is read, so two claims on the same items — the same cart
+    // completed twice, or two carts racing for the last units — see each other's result.
+    const itemIds = input.lines.map((l) => l.inventory_item_id)
+    if (itemIds.length) {
+      await em.execute(
+        `SELECT id FROM inventory_dedup_guard
+          WHERE inventory_item_id IN (${placeholders(itemIds.length)}) AND deleted_at IS NULL
+          ORDER BY inventory_item_id FOR UPDATE`,
+        itemIds
+      )
+    }
     const [live] = await em.execute(
-      `SELECT id, status, lines FROM inventory_dedup_claim
+      `SELECT id, status, lines, source, adopted_at FROM inventory_dedup_claim
         WHERE cart_id = ? AND status != 'released' AND deleted_at IS NULL`,
       [input.cart_id]
     )
+    if (live?.status === "held" && input.adopt && live.source === "admission" && !live.adopted_at) {
+      const adopted = await em.execute(
+        `UPDATE inventory_dedup_claim SET adopted_at = now(), updated_at = now()
+          WHERE id = ? AND adopted_at IS NULL RETURNING id`,
+        [live.id]
+      )
+      if (adopted.length) {
+        const result: ClaimStockResult = { claim_id: live.id, cart_id: input.cart_id, status: "held", lines: live.lines }
+        return { result: await this.finishEffect_(em, input.key, result), replayed: false }
+      }
+    }
     if (live?.status === "held") {
       throw new MedusaError(
         MedusaError.Types.CONFLICT,
@@ -117,13 +160,6 @@ export default class InventoryDedupModuleService extends MedusaService({
       return { result: await this.finishEffect_(em, input.key, result), replayed: false }
     }
 
-    const itemIds = input.lines.map((l) => l.inventory_item_id)
-    await em.execute(
-      `SELECT id FROM inventory_dedup_guard
-        WHERE inventory_item_id IN (${placeholders(itemIds.length)}) AND deleted_at IS NULL
-        ORDER BY inventory_item_id FOR UPDATE`,
-      itemIds
-    )
     const available = await this.availableUnderLock_(em, itemIds, input.location_ids)
     const shortages = findShortages(input.lines, available)
     if (shortages.length) {
@@ -136,9 +172,17 @@ export default class InventoryDedupModuleService extends MedusaService({
 
     const claimId = generateEntityId(undefined, "iclaim")
     await em.execute(
-      `INSERT INTO inventory_dedup_claim (id, key, cart_id, sales_channel_id, status, lines, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'held', ?::jsonb, now(), now())`,
-      [claimId, input.key, input.cart_id, input.sales_channel_id ?? null, JSON.stringify(input.lines)]
+      `INSERT INTO inventory_dedup_claim (id, key, cart_id, sales_channel_id, status, lines, source, adopted_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'held', ?::jsonb, ?, CASE WHEN ? THEN now() END, now(), now())`,
+      [
+        claimId,
+        input.key,
+        input.cart_id,
+        input.sales_channel_id ?? null,
+        JSON.stringify(input.lines),
+        input.source ?? "direct",
+        !!input.adopt,
+      ]
     )
     const result: ClaimStockResult = {
       claim_id: claimId,
@@ -171,17 +215,14 @@ export default class InventoryDedupModuleService extends MedusaService({
     @MedusaContext() sharedContext: Context = {}
   ): Promise<EffectOutcome<{ claim_id: string | null; status: string }>> {
     const em = sharedContext.transactionManager as SqlManager
-    const replay = await this.beginEffect_<{ claim_id: string | null; status: string }>(em, input.key, "convert")
-    if (replay) {
-      return replay
-    }
-    const rows = await em.execute(
-      `UPDATE inventory_dedup_claim SET status = 'converted', order_id = ?, updated_at = now()
-        WHERE cart_id = ? AND status = 'held' AND deleted_at IS NULL RETURNING id`,
-      [input.order_id, input.cart_id]
-    )
-    const result = { claim_id: rows[0]?.id ?? null, status: rows.length ? "converted" : "none" }
-    return { result: await this.finishEffect_(em, input.key, result), replayed: false }
+    return await this.once_(em, input.key, "convert", async () => {
+      const rows = await em.execute(
+        `UPDATE inventory_dedup_claim SET status = 'converted', order_id = ?, updated_at = now()
+          WHERE cart_id = ? AND status = 'held' AND deleted_at IS NULL RETURNING id`,
+        [input.order_id, input.cart_id]
+      )
+      return { claim_id: (rows[0]?.id as string) ?? null, status: rows.length ? "converted" : "none" }
+    })
   }
 
   /** Gives a held claim's stock back (failed checkout, stale claim). */
@@ -191,17 +232,14 @@ export default class InventoryDedupModuleService extends MedusaService({
     @MedusaContext() sharedContext: Context = {}
   ): Promise<EffectOutcome<{ claim_id: string; released: boolean }>> {
     const em = sharedContext.transactionManager as SqlManager
-    const replay = await this.beginEffect_<{ claim_id: string; released: boolean }>(em, input.key, "release")
-    if (replay) {
-      return replay
-    }
-    const rows = await em.execute(
-      `UPDATE inventory_dedup_claim SET status = 'released', note = ?, updated_at = now()
-        WHERE id = ? AND status = 'held' AND deleted_at IS NULL RETURNING id`,
-      [input.reason, input.claim_id]
-    )
-    const result = { claim_id: input.claim_id, released: rows.length > 0 }
-    return { result: await this.finishEffect_(em, input.key, result), replayed: false }
+    return await this.once_(em, input.key, "release", async () => {
+      const rows = await em.execute(
+        `UPDATE inventory_dedup_claim SET status = 'released', note = ?, updated_at = now()
+          WHERE id = ? AND status = 'held' AND deleted_at IS NULL RETURNING id`,
+        [input.reason, input.claim_id]
+      )
+      return { claim_id: input.claim_id, released: rows.length > 0 }
+    })
   }
 
   /**
@@ -218,13 +256,7 @@ export default class InventoryDedupModuleService extends MedusaService({
     effect: () => Promise<T>,
     @MedusaContext() sharedContext: Context = {}
   ): Promise<EffectOutcome<T>> {
-    const em = sharedContext.transactionManager as SqlManager
-    const replay = await this.beginEffect_<T>(em, key, kind)
-    if (replay) {
-      return replay
-    }
-    const result = await effect()
-    return { result: await this.finishEffect_(em, key, result), replayed: false }
+    return await this.once_(sharedContext.transactionManager as SqlManager, key, kind, effect)
   }
 
   /**
@@ -288,7 +320,7 @@ export default class InventoryDedupModuleService extends MedusaService({
   }
 
   /**
-   * stocked − live reservations − held claims, per inventory item, over the given
+   * stocked − live reservations − what held claims still hold, per inventory item, over the given
    * locations. Reservations are summed from reservation rows rather than read from the
    * cached reserved_quantity, which concurrent writers can leave stale.
    */
@@ -312,10 +344,7 @@ export default class InventoryDedupModuleService extends MedusaService({
             - COALESCE((SELECT SUM(r.quantity) FROM reservation_item r
                          WHERE r.inventory_item_id = i.id AND r.location_id IN (${locations})
                            AND r.deleted_at IS NULL), 0)
-            - ${countClaims ? `COALESCE((SELECT SUM((line->>'quantity')::numeric)
-                          FROM inventory_dedup_claim c, jsonb_array_elements(c.lines) line
-                         WHERE c.status = 'held' AND c.deleted_at IS NULL
-                           AND line->>'inventory_item_id' = i.id), 0)` : "0"} AS available
+            - ${countClaims ? HELD_CLAIMS_SQL : "0"} AS available
          FROM inventory_item i
         WHERE i.id IN (${items})`,
       [...locationIds, ...locationIds, ...itemIds]
@@ -324,6 +353,20 @@ export default class InventoryDedupModuleService extends MedusaService({
       available.set(row.inventory_item_id, Number(row.available))
     }
     return available
+  }
+
+  /** `effect` inside the ledger: the first call runs it, every later one gets its result. */
+  protected async once_<T>(
+    em: SqlManager,
+    key: string,
+    kind: EffectKind,
+    effect: () => Promise<T>
+  ): Promise<EffectOutcome<T>> {
+    const replay = await this.beginEffect_<T>(em, key, kind)
+    if (replay) {
+      return replay
+    }
+    return { result: await this.finishEffect_(em, key, await effect()), replayed: false }
   }
 
   /**

@@ -13,6 +13,13 @@ export type ClaimStockInput = {
   /** Stock locations whose stock may serve the claim (the sales channel's). */
   location_ids: string[]
   lines: ClaimLineInput[]
+  /** Who takes it: the checkout queue on arrival, the completion workflow, or a direct call. */
+  source?: "admission" | "checkout" | "direct"
+  /**
+   * The completion workflow's claim: when the cart already holds a claim taken on arrival
+   * and not yet adopted, take that one over instead of claiming twice.
+   */
+  adopt?: boolean
 }
 
 export type ClaimStockResult = {

@@ -1,7 +1,7 @@
 import { MedusaNextFunction, MedusaRequest, MedusaResponse, MiddlewareRoute } from "@medusajs/framework/http"
+import { generateEntityId, MedusaError } from "@medusajs/framework/utils"
 import { INVENTORY_DEDUP_MODULE, InventoryDedupModuleService } from "../../../modules/inventory-dedup"
-import { describeShortages, findShortages, mergeClaimLines } from "../../../modules/inventory-dedup/service"
-import { Shortage } from "../../../modules/inventory-dedup/types"
+import { ShortageError } from "../../../modules/inventory-dedup/service"
 import { OMNIFLOW_MODULE, OmniflowModuleService } from "../../../modules/omniflow"
 import { getCartStockNeeds } from "../../../workflows/checkout-guard/cart-stock-needs"
 import { AdmissionGate } from "./admission"
@@ -9,75 +9,54 @@ import { AdmissionGate } from "./admission"
 let gate: AdmissionGate | null = null
 
 /**
- * Availability reads shared by every request asking about the same items within
- * `maxAgeMs`: a queue of hundreds of shoppers waiting on one hot item costs one query per
- * interval, not one per shopper.
- */
-const recentReads = new Map<string, { at: number; value: Promise<Map<string, number>> }>()
-function sharedAvailability(
-  service: InventoryDedupModuleService,
-  itemIds: string[],
-  locationIds: string[],
-  maxAgeMs: number
-) {
-  const key = `${itemIds.join(",")}|${[...locationIds].sort().join(",")}`
-  const hit = recentReads.get(key)
-  if (hit && Date.now() - hit.at <= maxAgeMs) {
-    return hit.value
-  }
-  const value = service.previewAvailability(itemIds, locationIds, { countClaims: false })
-  recentReads.set(key, { at: Date.now(), value })
-  value.catch(() => recentReads.delete(key))
-  if (recentReads.size > 1000) {
-    recentReads.delete(recentReads.keys().next().value!)
-  }
-  return value
-}
-
-/**
- * Returns a check for the shortages of this cart that no checkout in flight can cure:
- * optimistic on purpose (held claims not counted), as the binding check is the claim.
- * The cart's lines are read once; only availability is read again on each call.
- */
-async function shortageCheck(req: MedusaRequest) {
-  const needs = await getCartStockNeeds(req.scope, req.params.id)
-  if (!needs?.lines.length) {
-    return async () => [] as Shortage[]
-  }
-  const service: InventoryDedupModuleService = req.scope.resolve(INVENTORY_DEDUP_MODULE)
-  const lines = mergeClaimLines(needs.lines)
-  const itemIds = lines.map((l) => l.inventory_item_id)
-  return async (maxAgeMs = 0) =>
-    findShortages(lines, await sharedAvailability(service, itemIds, needs.location_ids, maxAgeMs))
-}
-
-function refuseOutOfStock(res: MedusaResponse, shortages: Shortage[]) {
-  res.status(400).json({ type: "not_allowed", code: "out_of_stock", message: describeShortages(shortages), shortages })
-}
-
-/**
- * In front of core's `POST /store/carts/:id/complete`: a cart that certainly cannot be
- * served is answered at once with the shortage named — before it queues, while it waits,
- * and when its turn comes. The others pass a bounded queue so a burst never piles up
- * behind core's 5-second inventory lock.
+ * In front of core's `POST /store/carts/:id/complete`. The cart's stock is claimed the
+ * moment the request arrives, so a shopper who cannot be served hears it at once — the
+ * shortage named — instead of queueing behind the winners; the completion workflow's hook
+ * then adopts this claim. The winners pass a bounded queue, so a burst never piles up
+ * behind core's 5-second inventory lock. A claim whose request ends without an order is
+ * released when the response is sent.
  */
 async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction) {
   const options = (req.scope.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions().inventoryDedup
   if (!options.checkoutGuard) {
     return next()
   }
-  const shortages = await shortageCheck(req)
-  const before = await shortages(50)
-  if (before.length) {
-    return refuseOutOfStock(res, before)
+  const service: InventoryDedupModuleService = req.scope.resolve(INVENTORY_DEDUP_MODULE)
+
+  let claimId: string | null = null
+  const key = `cart:${req.params.id}:admission:${generateEntityId(undefined, "req")}`
+  try {
+    const needs = await getCartStockNeeds(req.scope, req.params.id)
+    if (needs?.lines.length) {
+      const { result } = await service.claimStock({ key, ...needs, source: "admission" })
+      claimId = result.status === "held" ? result.claim_id : null
+    }
+  } catch (e) {
+    if (e instanceof ShortageError) {
+      res.status(400).json({
+        type: "not_allowed",
+        code: "out_of_stock",
+        message: e.message,
+        shortages: e.shortages.map(({ available_without_claims, ...s }) => s),
+      })
+      return
+    }
+    if (e instanceof MedusaError && e.type === MedusaError.Types.CONFLICT) {
+      // Answered here: Medusa's error handler would replace the message with a generic one.
+      res.status(409).json({ type: "conflict", code: "checkout_in_progress", message: e.message })
+      return
+    }
+    return next(e)
   }
+  const release = (reason: string) =>
+    claimId
+      ? service.releaseClaim({ key: `${key}:release`, claim_id: claimId, reason }).catch(() => undefined)
+      : undefined
 
   gate ??= new AdmissionGate(options.maxConcurrentCheckouts)
-  const admission = await gate.enter(
-    options.checkoutQueueTimeoutSeconds * 1000,
-    async () => (await shortages(200)).length > 0
-  )
-  if (admission === "timeout") {
+  const leave = await gate.enter(options.checkoutQueueTimeoutSeconds * 1000)
+  if (!leave) {
+    await release("waited too long for a checkout slot")
     res.setHeader("Retry-After", "5")
     res.status(503).json({
       type: "unexpected_state",
@@ -86,19 +65,14 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
     })
     return
   }
-  if (admission === "gave_up") {
-    return refuseOutOfStock(res, await shortages(200))
-  }
-  res.once("finish", admission.leave)
-  res.once("close", admission.leave)
-  try {
-    const after = await shortages(0)
-    if (after.length) {
-      return refuseOutOfStock(res, after)
-    }
-  } catch (e) {
-    return next(e)
-  }
+  res.once("close", leave)
+  // By then the workflow has converted the claim (order placed) or released it; a claim
+  // still held means completion stopped before adopting it. An aborted connection is left
+  // alone: its workflow may still be running, and reconciliation settles what remains.
+  res.once("finish", () => {
+    leave()
+    void release("checkout ended without an order")
+  })
   next()
 }
 

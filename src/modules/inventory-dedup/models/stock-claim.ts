@@ -15,6 +15,12 @@ export const StockClaim = model
     status: model.enum(["held", "converted", "released"]).default("held"),
     lines: model.json(),
     note: model.text().nullable(),
+    /**
+     * `admission`: taken when the request arrived, before it queued, and adopted by the
+     * completion workflow's hook (`adopted_at`); `checkout`: taken by the hook itself.
+     */
+    source: model.enum(["admission", "checkout", "direct"]).default("direct"),
+    adopted_at: model.dateTime().nullable(),
   })
   .indexes([
     { on: ["status", "created_at"] },

@@ -12,9 +12,10 @@ export const claimKeyFor = (cartId: string, transactionId?: string) =>
   `cart:${cartId}:${transactionId ?? "direct"}`
 
 /**
- * Claims the cart's whole stock before the order exists. The key carries the workflow
- * run's transaction id, so a retried or re-executed step replays its first result, while
- * a new attempt to complete the same cart after a failure claims afresh.
+ * Claims the cart's whole stock before the order exists — or adopts the claim the checkout
+ * queue took when the request arrived. The key carries the workflow run's transaction id,
+ * so a retried or re-executed step replays its first result, while a new attempt to
+ * complete the same cart after a failure claims afresh.
  */
 export async function claimCartStock({ cart_id }: ClaimCartStockInput, { container, context }: Ctx) {
   const needs = await getCartStockNeeds(container, cart_id)
@@ -23,7 +24,7 @@ export async function claimCartStock({ cart_id }: ClaimCartStockInput, { contain
   }
   const service: InventoryDedupModuleService = container.resolve(INVENTORY_DEDUP_MODULE)
   const key = claimKeyFor(cart_id, context?.transactionId)
-  const { result } = await service.claimStock({ key, ...needs })
+  const { result } = await service.claimStock({ key, ...needs, source: "checkout", adopt: true })
   const compensation: ClaimCartStockCompensation =
     result.status === "held" && result.claim_id ? { claim_id: result.claim_id, key } : null
   return new StepResponse(result, compensation)
