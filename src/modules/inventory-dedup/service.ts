@@ -20,13 +20,13 @@ type SqlManager = { execute: (sql: string, params?: unknown[]) => Promise<any[]>
 type EffectKind = "claim" | "release" | "convert" | "reserve" | "restock" | "consume"
 
 /**
- * How long a claim that is short only because of other held claims keeps trying: long
- * enough to span the moment between core's reservation and the link to its cart.
+ * How long a shortage that in-flight reservations may cure keeps being retried: long
+ * enough to span the moment between core's reservation and the order's link to its cart.
  */
 const CLAIM_SETTLE_MS = 1000
 
 export class ShortageError extends MedusaError {
-  constructor(public readonly shortages: (Shortage & { available_without_claims: number })[]) {
+  constructor(public readonly shortages: (Shortage & { might_settle: boolean })[]) {
     super(MedusaError.Types.NOT_ALLOWED, describeShortages(shortages))
   }
 }
@@ -89,14 +89,14 @@ export default class InventoryDedupModuleService extends MedusaService({
     }
     // A held claim counts only what core has not reserved for its cart yet; between core's
     // reservation and the link from the order to its cart the units may count twice for an
-    // instant. A shortage that only held claims explain is retried for that long.
+    // instant. A shortage that such fresh reservations explain is retried for that long.
     const deadline = Date.now() + CLAIM_SETTLE_MS
     for (;;) {
       try {
         return await this.claimStock_({ ...input, lines }, sharedContext)
       } catch (e) {
         const shortages = (e as ShortageError).shortages
-        const mightSettle = shortages?.every((s) => s.available_without_claims >= s.requested)
+        const mightSettle = shortages?.every((s) => s.might_settle)
         if (!mightSettle || Date.now() > deadline) {
           throw e
         }
@@ -164,9 +164,12 @@ export default class InventoryDedupModuleService extends MedusaService({
     const shortages = findShortages(input.lines, available)
     if (shortages.length) {
       // Throwing rolls the ledger row back too: a later attempt, after a restock, may succeed.
-      const withoutClaims = await this.availableUnderLock_(em, itemIds, input.location_ids, false)
+      const inWindow = await this.reservedNotYetLinked_(em, itemIds)
       throw new ShortageError(
-        shortages.map((s) => ({ ...s, available_without_claims: withoutClaims.get(s.inventory_item_id) ?? 0 }))
+        shortages.map((s) => ({
+          ...s,
+          might_settle: s.available + (inWindow.get(s.inventory_item_id) ?? 0) >= s.requested,
+        }))
       )
     }
 
@@ -367,6 +370,25 @@ export default class InventoryDedupModuleService extends MedusaService({
       return replay
     }
     return { result: await this.finishEffect_(em, key, await effect()), replayed: false }
+  }
+
+  /**
+   * Fresh reservations whose order is not linked to its cart yet: while core's parallel
+   * steps finish, these may still be counted in a held claim too. Only they can make a
+   * shortage disappear by themselves; any other shortage is answered at once.
+   */
+  protected async reservedNotYetLinked_(em: SqlManager, itemIds: string[]): Promise<Map<string, number>> {
+    const rows = await em.execute(
+      `SELECT r.inventory_item_id, SUM(r.quantity) AS quantity
+         FROM reservation_item r
+         JOIN order_item oi ON oi.item_id = r.line_item_id AND oi.deleted_at IS NULL
+        WHERE r.inventory_item_id IN (${placeholders(itemIds.length)}) AND r.deleted_at IS NULL
+          AND r.created_at > now() - interval '1 minute'
+          AND NOT EXISTS (SELECT 1 FROM order_cart oc WHERE oc.order_id = oi.order_id AND oc.deleted_at IS NULL)
+        GROUP BY 1`,
+      itemIds
+    )
+    return new Map(rows.map((r) => [r.inventory_item_id as string, Number(r.quantity)]))
   }
 
   /**

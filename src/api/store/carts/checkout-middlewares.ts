@@ -37,7 +37,7 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
         type: "not_allowed",
         code: "out_of_stock",
         message: e.message,
-        shortages: e.shortages.map(({ available_without_claims, ...s }) => s),
+        shortages: e.shortages.map(({ might_settle, ...s }) => s),
       })
       return
     }
