@@ -128,21 +128,10 @@ export default class InventoryDedupModuleService extends MedusaService({
       )
     }
     const [live] = await em.execute(
-      `SELECT id, status, lines, source, adopted_at FROM inventory_dedup_claim
+      `SELECT id, status, lines FROM inventory_dedup_claim
         WHERE cart_id = ? AND status != 'released' AND deleted_at IS NULL`,
       [input.cart_id]
     )
-    if (live?.status === "held" && input.adopt && live.source === "admission" && !live.adopted_at) {
-      const adopted = await em.execute(
-        `UPDATE inventory_dedup_claim SET adopted_at = now(), updated_at = now()
-          WHERE id = ? AND adopted_at IS NULL RETURNING id`,
-        [live.id]
-      )
-      if (adopted.length) {
-        const result: ClaimStockResult = { claim_id: live.id, cart_id: input.cart_id, status: "held", lines: live.lines }
-        return { result: await this.finishEffect_(em, input.key, result), replayed: false }
-      }
-    }
     if (live?.status === "held") {
       throw new MedusaError(
         MedusaError.Types.CONFLICT,
@@ -184,7 +173,8 @@ export default class InventoryDedupModuleService extends MedusaService({
         input.sales_channel_id ?? null,
         JSON.stringify(input.lines),
         input.source ?? "direct",
-        !!input.adopt,
+        // The completion workflow owns what it claims itself from the start.
+        input.source === "checkout",
       ]
     )
     const result: ClaimStockResult = {
@@ -194,6 +184,32 @@ export default class InventoryDedupModuleService extends MedusaService({
       lines: input.lines,
     }
     return { result: await this.finishEffect_(em, input.key, result), replayed: false }
+  }
+
+  /**
+   * Takes over the claim the checkout queue made for this cart when its request arrived.
+   * Keyed like every effect, so a re-executed step gets the same answer; `claim_id` null
+   * means there was nothing to adopt and the caller claims itself.
+   */
+  @InjectTransactionManager()
+  async adoptClaim(
+    input: { key: string; cart_id: string },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<EffectOutcome<ClaimStockResult>> {
+    const em = sharedContext.transactionManager as SqlManager
+    return await this.once_(em, input.key, "claim", async () => {
+      const [row] = await em.execute(
+        `UPDATE inventory_dedup_claim SET adopted_at = now(), updated_at = now()
+          WHERE cart_id = ? AND status = 'held' AND source = 'admission' AND adopted_at IS NULL
+            AND deleted_at IS NULL
+          RETURNING id, lines`,
+        [input.cart_id]
+      )
+      const result: ClaimStockResult = row
+        ? { claim_id: row.id, cart_id: input.cart_id, status: "held", lines: row.lines }
+        : { claim_id: null, cart_id: input.cart_id, status: "none", lines: [] }
+      return result
+    })
   }
 
   /**

@@ -15,11 +15,6 @@ export type ClaimStockInput = {
   lines: ClaimLineInput[]
   /** Who takes it: the checkout queue on arrival, the completion workflow, or a direct call. */
   source?: "admission" | "checkout" | "direct"
-  /**
-   * The completion workflow's claim: when the cart already holds a claim taken on arrival
-   * and not yet adopted, take that one over instead of claiming twice.
-   */
-  adopt?: boolean
 }
 
 export type ClaimStockResult = {

@@ -66,12 +66,14 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
     return
   }
   res.once("close", leave)
-  // By then the workflow has converted the claim (order placed) or released it; a claim
-  // still held means completion stopped before adopting it. An aborted connection is left
-  // alone: its workflow may still be running, and reconciliation settles what remains.
+  // A failed completion released an adopted claim in its compensation; one that failed
+  // before adopting it (the cart was not ready) leaves it to this. An aborted connection
+  // is left alone: its workflow may still be running, and reconciliation settles the rest.
   res.once("finish", () => {
     leave()
-    void release("checkout ended without an order")
+    if (res.statusCode !== 200) {
+      void release("checkout ended without an order")
+    }
   })
   next()
 }

@@ -18,13 +18,17 @@ export const claimKeyFor = (cartId: string, transactionId?: string) =>
  * complete the same cart after a failure claims afresh.
  */
 export async function claimCartStock({ cart_id }: ClaimCartStockInput, { container, context }: Ctx) {
+  const service: InventoryDedupModuleService = container.resolve(INVENTORY_DEDUP_MODULE)
+  const key = claimKeyFor(cart_id, context?.transactionId)
+  const adopted = await service.adoptClaim({ key: `${key}:adopt`, cart_id })
+  if (adopted.result.claim_id) {
+    return new StepResponse(adopted.result, { claim_id: adopted.result.claim_id, key } as ClaimCartStockCompensation)
+  }
   const needs = await getCartStockNeeds(container, cart_id)
   if (!needs) {
     return new StepResponse(null, null as ClaimCartStockCompensation)
   }
-  const service: InventoryDedupModuleService = container.resolve(INVENTORY_DEDUP_MODULE)
-  const key = claimKeyFor(cart_id, context?.transactionId)
-  const { result } = await service.claimStock({ key, ...needs, source: "checkout", adopt: true })
+  const { result } = await service.claimStock({ key, ...needs, source: "checkout" })
   const compensation: ClaimCartStockCompensation =
     result.status === "held" && result.claim_id ? { claim_id: result.claim_id, key } : null
   return new StepResponse(result, compensation)
