@@ -13,15 +13,11 @@
  * migrates and seeds it, then starts `medusa start` (admin off) once per mode.
  * Carts are prepared first; only the completions form the burst that is timed.
  */
-import path from "path"
-import { spawn, ChildProcess, execFileSync } from "child_process"
-import { Client, Pool } from "pg"
+import { Pool } from "pg"
+import { Http, inBatches, pct, prepareBenchDatabase, startServer, stopServer } from "./lib/server"
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { startEmbeddedPostgres, tempDataDir, freePort } = require("../scripts/lib/embedded-pg")
-
-const root = path.resolve(__dirname, "..")
-const medusaBin = path.join(root, "node_modules", ".bin", "medusa")
+const { freePort } = require("../scripts/lib/embedded-pg")
 const DB = "omniflow_bench_checkout"
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -57,112 +53,8 @@ type Row = {
   p50Lose: number
 }
 
-const pct = (xs: number[], p: number) => {
-  if (!xs.length) return NaN
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
-}
-
-function run(args: string[], env: NodeJS.ProcessEnv) {
-  execFileSync(medusaBin, args, { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] })
-}
-
-async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
-  const child = spawn(medusaBin, ["start"], {
-    cwd: root,
-    env: { ...env, PORT: String(port), MEDUSA_DISABLE_ADMIN: "true", LOG_LEVEL: "error" },
-    stdio: ["ignore", "ignore", "inherit"],
-    detached: true,
-  })
-  const deadline = Date.now() + 120_000
-  for (;;) {
-    try {
-      const r = await fetch(`http://localhost:${port}/health`)
-      if (r.ok) return child
-    } catch {}
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error("server did not start")
-    await new Promise((r) => setTimeout(r, 500))
-  }
-}
-
-function stopServer(child: ChildProcess) {
-  return new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve()
-    child.once("exit", () => resolve())
-    try {
-      process.kill(-child.pid!, "SIGTERM")
-    } catch {
-      child.kill("SIGTERM")
-    }
-    setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL")
-      } catch {}
-    }, 10_000).unref()
-  })
-}
-
-class Http {
-  constructor(private base: string, private headers: Record<string, string>) {}
-  async call(method: string, url: string, body?: unknown, extra: Record<string, string> = {}) {
-    const res = await fetch(this.base + url, {
-      method,
-      headers: { "content-type": "application/json", ...this.headers, ...extra },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const text = await res.text()
-    let json: any = null
-    try {
-      json = JSON.parse(text)
-    } catch {}
-    return { status: res.status, body: json }
-  }
-  async ok(method: string, url: string, body?: unknown, extra: Record<string, string> = {}) {
-    const r = await this.call(method, url, body, extra)
-    if (r.status >= 300) throw new Error(`${method} ${url} → ${r.status} ${JSON.stringify(r.body)}`)
-    return r.body
-  }
-}
-
-async function inBatches<T>(n: number, size: number, fn: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = []
-  for (let i = 0; i < n; i += size) {
-    out.push(...(await Promise.all(Array.from({ length: Math.min(size, n - i) }, (_, j) => fn(i + j)))))
-  }
-  return out
-}
-
 async function main() {
-  let pg: any = null
-  let base: { host: string; port: number; user: string; password: string }
-  if (process.env.DB_HOST) {
-    base = {
-      host: process.env.DB_HOST,
-      port: Number(process.env.DB_PORT || 5432),
-      user: process.env.DB_USERNAME || "postgres",
-      password: process.env.DB_PASSWORD || "",
-    }
-  } else {
-    pg = await startEmbeddedPostgres({
-      dataDir: path.join(tempDataDir("omniflow-bench-"), "data"),
-      persistent: false,
-      fast: false,
-      quiet: true,
-    })
-    base = { host: "localhost", port: pg.port, user: pg.user, password: pg.password }
-  }
-  const admin = new Client({ ...base, database: "postgres" })
-  await admin.connect()
-  await admin.query(`DROP DATABASE IF EXISTS ${DB}`)
-  await admin.query(`CREATE DATABASE ${DB}`)
-  await admin.end()
-  const databaseUrl = `postgres://${base.user}:${base.password}@${base.host}:${base.port}/${DB}`
-  const env = { ...process.env, DATABASE_URL: databaseUrl, MEDUSA_DISABLE_TELEMETRY: "true" }
-
-  process.stdout.write("migrating and seeding… ")
-  run(["db:migrate"], env)
-  run(["exec", "./src/scripts/seed.ts"], env)
-  console.log("done")
+  const { env, databaseUrl, stop } = await prepareBenchDatabase(DB)
 
   const db = new Pool({ connectionString: databaseUrl, max: 4 })
   // Stopping the embedded server at the end terminates idle clients; that is not an error.
@@ -335,7 +227,7 @@ async function main() {
   for (const r of rawRows) {
     console.log(`  N=${r.n} K=${r.k}: ${r.ok} succeeded, ${f(r.opsPerS)} ops/s`)
   }
-  if (pg) await pg.stop()
+  await stop()
 }
 
 main().catch((e) => {

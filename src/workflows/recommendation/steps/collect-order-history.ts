@@ -23,8 +23,12 @@ export const collectOrderHistoryStep = createStep(
         pagination: { skip, take: PAGE, order: { created_at: "ASC" } },
       })
       for (const order of data) {
-        const productIds = [
-          ...new Set((order.items ?? []).map((i) => i?.product_id).filter((id): id is string => !!id)),
+        const productIds: string[] = [
+          ...new Set<string>(
+            (order.items ?? [])
+              .map((i: { product_id?: string | null } | null) => i?.product_id)
+              .filter((id: string | null | undefined): id is string => !!id)
+          ),
         ]
         if (productIds.length) {
           orders.push({
