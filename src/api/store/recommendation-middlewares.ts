@@ -14,6 +14,7 @@ import {
   setTaxContext,
 } from "@medusajs/medusa/api/utils/middlewares/products/index"
 import { z } from "zod"
+import { describeZodIssues } from "../utils/validate-query"
 
 export const StoreRecommendationsParams = z
   .object({
@@ -51,10 +52,7 @@ async function validateRecommendationsQuery(
 ) {
   const parsed = StoreRecommendationsParams.safeParse(req.query)
   if (!parsed.success) {
-    const detail = parsed.error.issues
-      .map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message))
-      .join("; ")
-    return next(new MedusaError(MedusaError.Types.INVALID_DATA, `Invalid request: ${detail}`))
+    return next(new MedusaError(MedusaError.Types.INVALID_DATA, `Invalid request: ${describeZodIssues(parsed.error)}`))
   }
   const { region_id, country_code } = parsed.data
   req.validatedQuery = parsed.data

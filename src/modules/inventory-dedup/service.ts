@@ -213,18 +213,17 @@ export default class InventoryDedupModuleService extends MedusaService({
   }
 
   /**
-   * What a claim could take right now, without taking it: lets the checkout turn a
-   * certain loser away before it queues for the expensive part of completion.
+   * What a claim could take right now, computed as the claim computes it but without a
+   * lock or a write: for reports and checks, never for a decision.
    */
   @InjectManager()
   async previewAvailability(
     inventoryItemIds: string[],
     locationIds: string[],
-    { countClaims = true }: { countClaims?: boolean } = {},
     @MedusaContext() sharedContext: Context = {}
   ): Promise<Map<string, number>> {
     const em = sharedContext.manager as SqlManager
-    return await this.availableUnderLock_(em, inventoryItemIds, locationIds, countClaims)
+    return await this.availableUnderLock_(em, inventoryItemIds, locationIds)
   }
 
   /** Core reserved the claimed stock: the claim stops counting, in the same breath. */
@@ -346,8 +345,7 @@ export default class InventoryDedupModuleService extends MedusaService({
   protected async availableUnderLock_(
     em: SqlManager,
     itemIds: string[],
-    locationIds: string[],
-    countClaims = true
+    locationIds: string[]
   ): Promise<Map<string, number>> {
     const available = new Map<string, number>(itemIds.map((id) => [id, 0]))
     if (!itemIds.length || !locationIds.length) {
@@ -363,7 +361,7 @@ export default class InventoryDedupModuleService extends MedusaService({
             - COALESCE((SELECT SUM(r.quantity) FROM reservation_item r
                          WHERE r.inventory_item_id = i.id AND r.location_id IN (${locations})
                            AND r.deleted_at IS NULL), 0)
-            - ${countClaims ? HELD_CLAIMS_SQL : "0"} AS available
+            - ${HELD_CLAIMS_SQL} AS available
          FROM inventory_item i
         WHERE i.id IN (${items})`,
       [...locationIds, ...locationIds, ...itemIds]
