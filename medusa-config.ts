@@ -16,9 +16,15 @@ parseOmniflowOptions(omniflowOptions)
 
 const redisUrl = process.env.REDIS_URL
 
-// With Redis, several Medusa instances share workflow state, events and locks.
+// With Redis, several Medusa instances share workflow state, events, locks and the cache
+// (OmniFlow's storefront caches are retired for every instance at once).
 const redisModules = redisUrl
   ? [
+      {
+        key: Modules.CACHE,
+        resolve: "@medusajs/medusa/cache-redis",
+        options: { redisUrl },
+      },
       {
         key: Modules.EVENT_BUS,
         resolve: "@medusajs/medusa/event-bus-redis",

@@ -7,6 +7,8 @@
  *   npm run bench:contention -- --n 40 --k 5   # one custom scenario (plus the bundle)
  *   npm run bench:contention -- --guard-only   # skip the core-alone run
  *   npm run bench:contention -- --concurrency 8  # the guard's maxConcurrentCheckouts
+ *   npm run bench:contention -- --n 40 --k 40 --serial  # one checkout at a time
+ *   npm run bench:contention -- --cluster 2  # both runs on `medusa start --cluster 2`
  *
  * Starts a throwaway embedded PostgreSQL unless DB_HOST is set (then DB_PORT, DB_USERNAME,
  * DB_PASSWORD name the server; a database `omniflow_bench_checkout` is recreated on it),
@@ -25,6 +27,7 @@ const arg = (name: string) => {
 }
 
 type Scenario = { name: string; n: number; k: number; bundle?: boolean }
+const oneAtATime = process.argv.includes("--serial")
 const custom = arg("n")
 const scenarios: Scenario[] = custom
   ? [{ name: `N=${custom} K=${arg("k") ?? 20}`, n: custom, k: arg("k") ?? 20 }]
@@ -82,7 +85,9 @@ async function main() {
           orderFlow: { enabled: false },
         }),
       },
-      port
+      port,
+      // `--cluster N`: Medusa's cluster mode, N server processes sharing the port.
+      arg("cluster") ? ["--cluster", String(arg("cluster"))] : []
     )
     try {
       const baseUrl = `http://localhost:${port}`
@@ -138,14 +143,19 @@ async function main() {
           return cart.id as string
         })
 
+        const complete = async (id: string) => {
+          const s = performance.now()
+          const r = await store.call("POST", `/store/carts/${id}/complete`).catch(() => ({ status: 599, body: null }))
+          return { ...r, ms: performance.now() - s }
+        }
         const t0 = performance.now()
-        const results = await Promise.all(
-          carts.map(async (id) => {
-            const s = performance.now()
-            const r = await store.call("POST", `/store/carts/${id}/complete`).catch(() => ({ status: 599, body: null }))
-            return { ...r, ms: performance.now() - s }
-          })
-        )
+        // `--serial` completes one cart at a time: the uncontended cost of one checkout.
+        const results = oneAtATime
+          ? await carts.reduce<Promise<Awaited<ReturnType<typeof complete>>[]>>(
+              async (acc, id) => [...(await acc), await complete(id)],
+              Promise.resolve([])
+            )
+          : await Promise.all(carts.map(complete))
         const wallS = (performance.now() - t0) / 1000
 
         const won = results.filter((r) => r.status === 200 && r.body?.type === "order")

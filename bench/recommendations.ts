@@ -11,10 +11,8 @@
  */
 import path from "path"
 import { Client } from "pg"
-import { MedusaApp, MedusaAppMigrateUp, MedusaModule } from "@medusajs/framework/modules-sdk"
-import { ContainerRegistrationKeys, createPgConnection } from "@medusajs/framework/utils"
-import { RECOMMENDATION_MODULE } from "../src/modules/recommendation"
-import RecommendationModuleService from "../src/modules/recommendation/service"
+import { loadRecommendationModule } from "./lib/recommendation-module"
+import { insertHistory, syntheticHistory } from "./lib/synthetic-history"
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { startEmbeddedPostgres, tempDataDir } = require("../scripts/lib/embedded-pg")
@@ -24,53 +22,13 @@ const PRODUCTS = small ? 1_000 : 10_000
 const ORDERS = small ? 10_000 : 100_000
 const INCREMENTAL = small ? 200 : 500
 const LOOKUPS = small ? 1_000 : 5_000
-const GROUP = 20 // products per "category": baskets mostly stay within one
 const DB = "omniflow_bench"
 
-// Deterministic, so two runs measure the same data.
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-const rand = mulberry32(42)
-
-// Popularity follows a Zipf law (s = 0.9): a few best-sellers are in many baskets, which is
-// what stresses both the pair count and the cosine normalisation.
-const zipfCdf = (() => {
-  const w = Array.from({ length: PRODUCTS }, (_, i) => 1 / Math.pow(i + 1, 0.9))
-  const total = w.reduce((a, b) => a + b, 0)
-  let acc = 0
-  return w.map((x) => (acc += x / total))
-})()
-function popularProduct(): number {
-  const u = rand()
-  let lo = 0
-  let hi = PRODUCTS - 1
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (zipfCdf[mid] < u) lo = mid + 1
-    else hi = mid
-  }
-  // Scatter ranks over ids so best-sellers are not all in group 0.
-  return (lo * 7919) % PRODUCTS
-}
-const SIZES = [1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 4, 4, 4, 5, 5, 6, 7]
+const history = syntheticHistory(PRODUCTS)
+const rand = history.rand
+const popularProduct = history.popular
 const pid = (i: number) => `prod_${String(i).padStart(6, "0")}`
-
-function basket(): string[] {
-  const k = SIZES[Math.floor(rand() * SIZES.length)]
-  const first = popularProduct()
-  const items = new Set([first])
-  while (items.size < k) {
-    items.add(rand() < 0.6 ? Math.floor(first / GROUP) * GROUP + Math.floor(rand() * GROUP) : popularProduct())
-  }
-  return [...items].map(pid)
-}
+const basket = () => history.basket().map(pid)
 
 function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
@@ -104,8 +62,7 @@ async function main() {
   }
   const url = `postgres://${conn.user}:${conn.password}@${conn.host}:${conn.port}/${DB}`
   const rows: [string, string][] = []
-  let app: Awaited<ReturnType<typeof MedusaApp>> | null = null
-  let knex: ReturnType<typeof createPgConnection> | null = null
+  let module: Awaited<ReturnType<typeof loadRecommendationModule>> | null = null
   try {
     const admin = new Client({ ...conn, database: "postgres" })
     await admin.connect()
@@ -113,58 +70,14 @@ async function main() {
     await admin.query(`CREATE DATABASE ${DB}`)
     await admin.end()
 
-    knex = createPgConnection({ clientUrl: url, schema: "public" })
-    const modulesConfig = {
-      [RECOMMENDATION_MODULE]: {
-        resolve: path.join(__dirname, "..", "src", "modules", "recommendation"),
-        options: { database: { clientUrl: url }, recommendation: { neighbours: 20, minCoPurchases: 2 } },
-      },
-    }
-    const injectedDependencies = {
-      [ContainerRegistrationKeys.PG_CONNECTION]: knex,
-      [ContainerRegistrationKeys.LOGGER]: { ...console, debug: () => {}, info: () => {} },
-    }
-    const sharedResourcesConfig = { database: { clientUrl: url } }
-    await MedusaAppMigrateUp({ modulesConfig, injectedDependencies, sharedResourcesConfig } as any)
-    app = await MedusaApp({ modulesConfig, injectedDependencies, sharedResourcesConfig } as any)
-    const service = app.modules[RECOMMENDATION_MODULE] as unknown as RecommendationModuleService
+    module = await loadRecommendationModule(url)
+    const service = module.service
 
     // Bulk load: the history as the module stores it (one row per order, one per distinct product).
     process.stdout.write(`generating ${ORDERS} orders over ${PRODUCTS} products…\n`)
     const db = new Client({ ...conn, database: DB })
     await db.connect()
-    let lines = 0
-    const [, loadMs] = await timed(async () => {
-      const BATCH = 10_000
-      for (let start = 0; start < ORDERS; start += BATCH) {
-        const orderIds: string[] = []
-        const counts: number[] = []
-        const lineOrders: string[] = []
-        const lineProducts: string[] = []
-        for (let i = start; i < Math.min(ORDERS, start + BATCH); i++) {
-          const id = `order_${String(i).padStart(7, "0")}`
-          const items = basket()
-          orderIds.push(id)
-          counts.push(items.length)
-          for (const p of items) {
-            lineOrders.push(id)
-            lineProducts.push(p)
-          }
-        }
-        lines += lineOrders.length
-        await db.query(
-          `INSERT INTO recommendation_order (id, order_id, weight, product_count)
-           SELECT 'rcord_' || md5(o), o, 1, c FROM unnest($1::text[], $2::int[]) AS x(o, c)`,
-          [orderIds, counts]
-        )
-        await db.query(
-          `INSERT INTO recommendation_order_product (id, order_id, product_id)
-           SELECT 'rcop_' || md5(o || ':' || p), o, p FROM unnest($1::text[], $2::text[]) AS x(o, p)`,
-          [lineOrders, lineProducts]
-        )
-      }
-      await db.query("ANALYZE")
-    })
+    const [lines, loadMs] = await timed(() => insertHistory(db, ORDERS, basket))
     rows.push(["history loaded (bulk insert)", `${ORDERS} orders, ${lines} lines, ${ms(loadMs)} ms`])
 
     const rssBefore = process.memoryUsage().rss
@@ -249,9 +162,7 @@ async function main() {
     )
   } finally {
     clearInterval(sampler)
-    await app?.onApplicationShutdown?.().catch(() => {})
-    MedusaModule.clearInstances()
-    await knex?.destroy().catch(() => {})
+    await module?.shutdown()
     if (pg) {
       await pg.stop()
       require("fs").rmSync(dir, { recursive: true, force: true })

@@ -38,6 +38,12 @@ export const omniflowOptionsSchema = z
         rebuildSchedule: z.union([z.string().min(9), z.literal(false)]).default("0 3 * * *"),
         /** When set, a full rebuild weighs each order by 0.5^(age in days / half-life). */
         decayHalfLifeDays: z.number().positive().optional(),
+        /**
+         * How long a storefront answer is reused (seconds; 0 switches the cache off). A model
+         * or catalogue change retires cached answers at once; the TTL bounds what no event
+         * announces (price-list edits, stock sold at checkout).
+         */
+        responseCacheSeconds: z.number().int().min(0).max(3600).default(60),
       })
       .strict()
       .default({}),

@@ -22,8 +22,8 @@ export function run(args: string[], env: NodeJS.ProcessEnv) {
   execFileSync(medusaBin, args, { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] })
 }
 
-export async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
-  const child = spawn(medusaBin, ["start"], {
+export async function startServer(env: NodeJS.ProcessEnv, port: number, args: string[] = []): Promise<ChildProcess> {
+  const child = spawn(medusaBin, ["start", ...args], {
     cwd: root,
     env: { ...env, PORT: String(port), MEDUSA_DISABLE_ADMIN: "true", LOG_LEVEL: "error" },
     stdio: ["ignore", "ignore", "inherit"],
@@ -70,7 +70,7 @@ export class Http {
     try {
       json = JSON.parse(text)
     } catch {}
-    return { status: res.status, body: json }
+    return { status: res.status, body: json, headers: res.headers }
   }
   async ok(method: string, url: string, body?: unknown, extra: Record<string, string> = {}) {
     const r = await this.call(method, url, body, extra)

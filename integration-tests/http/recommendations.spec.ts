@@ -5,6 +5,7 @@ import { createProductsWorkflow, createSalesChannelsWorkflow } from "@medusajs/m
 import { seedDemoData, SeedResult } from "../../src/scripts/seed"
 import { seedHistoricOrders, HISTORIC_BASKETS } from "../../src/scripts/seed/historic-orders"
 import { RECOMMENDATION_MODULE } from "../../src/modules/recommendation"
+import { retireRecommendationCache } from "../../src/modules/recommendation/response-cache"
 import RecommendationModuleService from "../../src/modules/recommendation/service"
 import { recordOrderCopurchasesWorkflow } from "../../src/workflows/recommendation"
 import {
@@ -41,6 +42,15 @@ medusaIntegrationTestRunner({
     beforeAll(async () => {
       seed = await seedDemoData(getContainer())
     })
+
+    // Module-level writes (and the runner restoring the database between tests) happen
+    // behind the response cache's back; workflows and admin routes retire it themselves.
+    const retireCache = async () => {
+      const cache = getContainer().resolve(Modules.CACHE)
+      await retireRecommendationCache(cache, "model")
+      await retireRecommendationCache(cache, "catalogue")
+    }
+    beforeEach(retireCache)
 
     const product = (sku: string) => seed.variantsBySku[sku].productId
     const service = () => getContainer().resolve<RecommendationModuleService>(RECOMMENDATION_MODULE)
@@ -97,6 +107,10 @@ medusaIntegrationTestRunner({
         expect(mug).toMatchObject({ id: product("MUG-WHITE"), title: "Ceramic Mug" })
         expect(mug.variants.length).toBeGreaterThan(0)
         expect(mug.variants[0].calculated_price).toMatchObject({ calculated_amount: 14, currency_code: "eur" })
+        // The same product and prices as core's own store product list shows.
+        const core = await api.get(`/store/products?id=${mug.id}&region_id=${seed.regionId}`, storeHeaders(seed.publishableKey))
+        const { score, source, ...mugAsProduct } = mug
+        expect(mugAsProduct).toEqual(core.data.products[0])
 
         const one = await recommendations(product("ESPRESSO-250G"), "?limit=1")
         expect(one.data.count).toBe(1)
@@ -184,6 +198,7 @@ medusaIntegrationTestRunner({
         for (const order_id of ["ext_1", "ext_2", "ext_3"]) {
           await service().applyOrder({ order_id, product_ids: [espresso, wholesale, draft, product("MUG-WHITE")] })
         }
+        await retireCache()
         const [entry] = await service().getNeighbours([espresso])
         expect(entry.neighbours.map((n) => n.product_id)).toEqual(expect.arrayContaining([wholesale, draft]))
 
@@ -216,6 +231,7 @@ medusaIntegrationTestRunner({
               stocked_quantity: 0,
             },
           ])
+        await retireCache()
 
         const all = await recommendations(espresso)
         expect(all.data.recommendations[0]).toMatchObject({ id: geisha, source: "co_purchase", score: 1 })
@@ -223,6 +239,57 @@ medusaIntegrationTestRunner({
         expect(inStock.status).toBe(200)
         expect(inStock.data.recommendations.map((r: any) => r.id)).not.toContain(geisha)
         expect(inStock.data.count).toBeGreaterThan(0)
+      })
+
+      it("answers a repeated question from the cache until the model or catalogue changes", async () => {
+        const admin = await adminHeaders(api as Api, seed.admin.email, seed.admin.password)
+        const espresso = product("ESPRESSO-250G")
+        await placeOrder(["ESPRESSO-250G", "MUG-WHITE"])
+        await placeOrder(["ESPRESSO-250G", "MUG-WHITE", "SCALE-BLACK"])
+        await countedOrders(2)
+        const query = `?region_id=${seed.regionId}&limit=3`
+
+        const first = await recommendations(espresso, query)
+        expect(first.status).toBe(200)
+        expect(first.headers["x-omniflow-cache"]).toBe("miss")
+        const again = await recommendations(espresso, query)
+        expect(again.headers["x-omniflow-cache"]).toBe("hit")
+        expect(again.data).toEqual(first.data)
+        expect(again.data.recommendations[0]).toMatchObject({ handle: "ceramic-mug", score: 1 })
+        // Another question (limit) is another answer.
+        expect((await recommendations(espresso, `?region_id=${seed.regionId}&limit=2`)).headers["x-omniflow-cache"]).toBe("miss")
+
+        // A new order changes the model: the next answer is fresh (the workflow retired the cache).
+        await placeOrder(["ESPRESSO-250G", "SCALE-BLACK"])
+        await countedOrders(3)
+        const afterOrder = await recommendations(espresso, query)
+        expect(afterOrder.headers["x-omniflow-cache"]).toBe("miss")
+        expect(pick(afterOrder.data.recommendations.slice(0, 2)).sort()).toEqual([
+          ["ceramic-mug", 0.8165, "co_purchase"],
+          ["coffee-scale", 0.8165, "co_purchase"],
+        ])
+
+        // A repriced variant shows its new price without waiting for the TTL.
+        const mug = seed.variantsBySku["MUG-WHITE"]
+        const repriced = await api.post(
+          `/admin/products/${mug.productId}/variants/${mug.id}`,
+          { prices: [{ currency_code: "eur", amount: 19 }] },
+          admin
+        )
+        expect(repriced.status).toBe(200)
+        const mugPrice = async () => {
+          const res = await recommendations(espresso, query)
+          const rec = res.data.recommendations.find((r: any) => r.handle === "ceramic-mug")
+          return rec?.variants.find((v: any) => v.id === mug.id)?.calculated_price?.calculated_amount
+        }
+        await waitFor(mugPrice, (amount) => amount === 19, 5000)
+
+        // An unpublished product leaves the recommendations.
+        const unpublished = await api.post(`/admin/products/${mug.productId}`, { status: "draft" }, admin)
+        expect(unpublished.status).toBe(200)
+        const handles = async () =>
+          (await recommendations(espresso, query)).data.recommendations.map((r: any) => r.handle)
+        expect(await waitFor(handles, (h) => !h.includes("ceramic-mug"), 5000)).toContain("coffee-scale")
       })
 
       it("falls back to content similarity for a product nobody bought yet", async () => {

@@ -1,4 +1,5 @@
 import { AuthenticatedMedusaRequest, MedusaStoreRequest } from "@medusajs/framework/http"
+import { ICacheService } from "@medusajs/framework/types"
 import {
   ContainerRegistrationKeys,
   getVariantAvailability,
@@ -9,6 +10,7 @@ import {
 import { wrapProductsWithTaxPrices } from "@medusajs/medusa/api/store/products/helpers"
 import { RECOMMENDATION_MODULE } from "../../modules/recommendation"
 import { ContentIndex } from "../../modules/recommendation/content-similarity"
+import { recommendationCacheKey, RecommendationCacheKind } from "../../modules/recommendation/response-cache"
 import RecommendationModuleService from "../../modules/recommendation/service"
 import { RecommendationSource } from "../../modules/recommendation/types"
 
@@ -20,6 +22,20 @@ export type StoreRecommendationsQuery = {
 }
 
 type Request = MedusaStoreRequest | AuthenticatedMedusaRequest
+
+/** Where an answer's time went, for the standard `Server-Timing` response header. */
+export class ServerTiming {
+  private last = performance.now()
+  private readonly parts: string[] = []
+  mark(phase: string) {
+    const now = performance.now()
+    this.parts.push(`${phase};dur=${(now - this.last).toFixed(1)}`)
+    this.last = now
+  }
+  header() {
+    return this.parts.join(", ")
+  }
+}
 type Candidate = { id: string; score: number; source: RecommendationSource }
 
 // The content index is rebuilt from the catalogue at most this often per sales-channel set;
@@ -37,15 +53,80 @@ function channelIdsOf(req: Request): string[] {
   return (req as MedusaStoreRequest).publishable_key_context?.sales_channel_ids ?? []
 }
 
-/** Products that are published and sold in one of the channels, optionally with stock to sell. */
-async function servableProductIds(
+// Product data without prices changes only through events that retire it; the TTL is a
+// backstop for writes that bypass workflows.
+const CARD_MIN_TTL_SECONDS = 15 * 60
+
+/** Set by the cache middleware when `recommendation.responseCacheSeconds` is on. */
+export type RecommendationCacheContext = {
+  cache: ICacheService
+  ttl: number
+  generations: { model: string; catalogue: string }
+}
+export const recommendationCacheContexts = new WeakMap<object, RecommendationCacheContext>()
+
+/**
+ * Per-product values through the cache: the ids found there are served from it, the rest
+ * are loaded in one go and stored. `load` returns a value for every id it was given
+ * (`null` is a value too: "not listed" is worth remembering).
+ */
+async function perProduct<T>(
   req: Request,
-  productIds: string[],
-  opts: { inStock?: boolean } = {}
-): Promise<Set<string>> {
+  kind: RecommendationCacheKind,
+  ids: string[],
+  partsOf: (id: string) => unknown,
+  load: (ids: string[]) => Promise<Map<string, T | null>>,
+  opts: { minTtl?: number } = {}
+): Promise<Map<string, T | null>> {
+  const ctx = recommendationCacheContexts.get(req)
+  if (!ctx || !ids.length) {
+    return await load(ids)
+  }
+  const keys = new Map(ids.map((id) => [id, recommendationCacheKey(kind, ctx.generations, partsOf(id))]))
+  const found = new Map<string, T | null>()
+  const cached = await Promise.all(ids.map((id) => ctx.cache.get<{ value: T | null }>(keys.get(id)!)))
+  const missing: string[] = []
+  ids.forEach((id, i) => (cached[i] ? found.set(id, cached[i]!.value) : missing.push(id)))
+  if (missing.length) {
+    const loaded = await load(missing)
+    for (const id of missing) {
+      const value = loaded.get(id) ?? null
+      found.set(id, value)
+      // A cache that cannot take the value only costs the next request a reload.
+      ctx.cache.set(keys.get(id)!, { value }, Math.max(ctx.ttl, opts.minTtl ?? 0)).catch(() => undefined)
+    }
+  }
+  return found
+}
+
+type ListedProduct = {
+  id: string
+  variants?: ({ id: string; manage_inventory?: boolean | null; allow_backorder?: boolean | null } | null)[] | null
+}
+
+/** Products that are published and sold in one of the caller's sales channels. */
+async function listedProducts(req: Request, productIds: string[]): Promise<ListedProduct[]> {
+  const channels = [...channelIdsOf(req)].sort()
+  const listed = await perProduct<ListedProduct>(
+    req,
+    "listing",
+    [...new Set(productIds)],
+    (id) => [channels, id],
+    async (ids) => {
+      const products = await loadListedProducts(req, ids)
+      return new Map<string, ListedProduct | null>([
+        ...ids.map((id) => [id, null] as const),
+        ...products.map((p) => [p.id, p] as const),
+      ])
+    }
+  )
+  return [...listed.values()].filter((p): p is ListedProduct => !!p)
+}
+
+async function loadListedProducts(req: Request, productIds: string[]): Promise<ListedProduct[]> {
   const channelIds = channelIdsOf(req)
   if (!productIds.length || !channelIds.length) {
-    return new Set()
+    return []
   }
   const query = queryOf(req)
   const { data: links } = await query.graph({
@@ -55,18 +136,19 @@ async function servableProductIds(
   })
   const inChannel = [...new Set(links.map((l: { product_id: string }) => l.product_id))]
   if (!inChannel.length) {
-    return new Set()
+    return []
   }
   const { data: products } = await query.graph({
     entity: "product",
     fields: ["id", "variants.id", "variants.manage_inventory", "variants.allow_backorder"],
     filters: { id: inChannel, status: ProductStatus.PUBLISHED },
   })
-  if (!opts.inStock) {
-    return new Set(products.map((p) => p.id))
-  }
+  return products as ListedProduct[]
+}
 
-  const variants = products.flatMap((p) => p.variants ?? [])
+/** The listed products with a variant to sell now: in stock in one of the channels, unmanaged or backorderable. */
+async function withStock(req: Request, products: ListedProduct[]): Promise<Set<string>> {
+  const variants = products.flatMap((p) => p.variants ?? []).filter((v) => !!v)
   const available = new Set<string>()
   const managed = variants.filter((v) => v.manage_inventory && !v.allow_backorder).map((v) => v.id)
   for (const v of variants) {
@@ -75,8 +157,8 @@ async function servableProductIds(
     }
   }
   if (managed.length) {
-    for (const channelId of channelIds) {
-      const availability = await getVariantAvailability(query, {
+    for (const channelId of channelIdsOf(req)) {
+      const availability = await getVariantAvailability(queryOf(req), {
         variant_ids: managed,
         sales_channel_id: channelId,
       })
@@ -88,8 +170,18 @@ async function servableProductIds(
     }
   }
   return new Set(
-    products.filter((p) => (p.variants ?? []).some((v) => available.has(v.id))).map((p) => p.id)
+    products.filter((p) => (p.variants ?? []).some((v) => v && available.has(v.id))).map((p) => p.id)
   )
+}
+
+/** Products the storefront may recommend: listed, and with stock when `in_stock` was asked. */
+async function servable(req: Request, products: ListedProduct[]): Promise<Set<string>> {
+  const { in_stock } = req.validatedQuery as StoreRecommendationsQuery
+  return in_stock ? await withStock(req, products) : new Set(products.map((p) => p.id))
+}
+
+function notFound(productId: string) {
+  return new MedusaError(MedusaError.Types.NOT_FOUND, `Product with id: ${productId} was not found`)
 }
 
 async function contentIndexFor(req: Request, mustContain: string[]): Promise<ContentIndex> {
@@ -140,28 +232,87 @@ async function contentIndexFor(req: Request, mustContain: string[]): Promise<Con
   return index
 }
 
-/** Store product list fields, with calculated (and tax) prices when a region was given. */
+const PRICE_FIELD = "variants.calculated_price"
+const isPriceField = (f: string) => f === PRICE_FIELD || f.startsWith(`${PRICE_FIELD}.`)
+
+/**
+ * Store product list fields, with calculated (and tax) prices when a region was given.
+ * A product looks the same in every list it appears in, so its catalogue data is cached on
+ * its own (a best-seller is loaded once for all the lists that show it) and only kept
+ * while no catalogue event retires it. Prices are not kept with it: price lists and their
+ * start and end dates change prices without any event, so prices are kept only as long as
+ * a whole answer (`responseCacheSeconds`).
+ */
 async function hydrate(req: Request, ids: string[]) {
+  const store = req as MedusaStoreRequest
+  const catalogueFields = req.queryConfig.fields.filter((f) => !isPriceField(f))
+  const cards = await perProduct<any>(
+    req,
+    "card",
+    ids,
+    (id) => [id, catalogueFields, store.locale ?? null],
+    async (missing) => new Map((await loadProducts(req, missing, catalogueFields)).map((p: any) => [p.id, p])),
+    { minTtl: CARD_MIN_TTL_SECONDS }
+  )
+  // Copies down to the variants: prices are attached per request, the cached card stays clean.
+  const products = ids
+    .map((id) => cards.get(id))
+    .filter(Boolean)
+    .map((card: any) => ({ ...card, variants: card.variants?.map((v: any) => (v ? { ...v } : v)) }))
+  const priceFields = req.queryConfig.fields.filter(isPriceField)
+  if (store.pricingContext && priceFields.length) {
+    await attachPrices(req, products, priceFields)
+    await wrapProductsWithTaxPrices(store as MedusaStoreRequest<any>, products)
+  }
+  return products
+}
+
+async function loadProducts(req: Request, ids: string[], fields: string[]) {
   if (!ids.length) {
     return []
   }
-  const context: Record<string, any> = {}
-  const pricingContext = (req as MedusaStoreRequest).pricingContext
-  if (pricingContext) {
-    context.variants = { calculated_price: QueryContext(pricingContext) }
-  }
   const { data: products } = await queryOf(req).graph(
-    {
-      entity: "product",
-      fields: req.queryConfig.fields,
-      filters: { id: ids },
-      context,
-    },
+    { entity: "product", fields, filters: { id: ids } },
     { locale: (req as MedusaStoreRequest).locale }
   )
-  await wrapProductsWithTaxPrices(req as MedusaStoreRequest<any>, products as any[])
-  const byId = new Map(products.map((p) => [p.id, p]))
-  return ids.map((id) => byId.get(id)).filter(Boolean)
+  return products
+}
+
+/**
+ * Calculated prices for every variant of `products`, for the request's pricing context (one
+ * query for those not cached). Cached per variant and context for `responseCacheSeconds`
+ * only — the same bound as a whole answer — since price lists change prices without events.
+ */
+async function attachPrices(req: Request, products: any[], priceFields: string[]) {
+  const variantIds = products.flatMap((p) => (p.variants ?? []).filter(Boolean).map((v: any) => v.id))
+  if (!variantIds.length) {
+    return
+  }
+  const pricingContext = (req as MedusaStoreRequest).pricingContext!
+  const prices = await perProduct<any>(
+    req,
+    "price",
+    variantIds,
+    (id) => [id, priceFields, pricingContext],
+    async (ids) => {
+      const { data: variants } = await queryOf(req).graph({
+        entity: "variant",
+        fields: ["id", ...priceFields.map((f) => f.slice("variants.".length))],
+        filters: { id: ids },
+        context: { calculated_price: QueryContext(pricingContext) },
+      })
+      return new Map(variants.map((v: any) => [v.id, v.calculated_price ?? null]))
+    }
+  )
+  for (const product of products) {
+    for (const variant of product.variants ?? []) {
+      if (variant) {
+        // A copy: taxes are added to it for this request's tax context.
+        const price = prices.get(variant.id)
+        variant.calculated_price = price ? { ...price } : null
+      }
+    }
+  }
 }
 
 function addCandidate(into: Map<string, Candidate>, id: string, score: number, source: RecommendationSource) {
@@ -184,12 +335,19 @@ const ranked = (candidates: Map<string, Candidate>) =>
  * history, summed when several seeds share one; then, if that leaves fewer than `limit`
  * servable products, content-similar products (cold-start seeds get only these).
  */
-async function recommend(req: Request, seeds: string[], exclude: Set<string>) {
-  const { limit, in_stock } = req.validatedQuery as StoreRecommendationsQuery
+async function recommend(
+  req: Request,
+  seeds: string[],
+  exclude: Set<string>,
+  opts: { mustBeListed?: string; timing?: ServerTiming } = {}
+) {
+  const { limit } = req.validatedQuery as StoreRecommendationsQuery
   const service = req.scope.resolve<RecommendationModuleService>(RECOMMENDATION_MODULE)
   const candidates = new Map<string, Candidate>()
+  const timing = opts.timing ?? new ServerTiming()
 
   const entries = seeds.length ? await service.getNeighbours(seeds) : []
+  timing.mark("model")
   for (const entry of entries) {
     if (entry.cold_start) {
       continue
@@ -200,8 +358,14 @@ async function recommend(req: Request, seeds: string[], exclude: Set<string>) {
       }
     }
   }
-  let servable = await servableProductIds(req, [...candidates.keys()], { inStock: in_stock })
-  let picked = ranked(candidates).filter((c) => servable.has(c.id))
+  // The seed's own check (published, in the caller's channel) rides on the candidates' queries.
+  const listed = await listedProducts(req, [...candidates.keys(), ...(opts.mustBeListed ? [opts.mustBeListed] : [])])
+  if (opts.mustBeListed && !listed.some((p) => p.id === opts.mustBeListed)) {
+    throw notFound(opts.mustBeListed)
+  }
+  let ok = await servable(req, listed.filter((p) => candidates.has(p.id)))
+  let picked = ranked(candidates).filter((c) => ok.has(c.id))
+  timing.mark("listing")
 
   if (picked.length < limit && seeds.length) {
     const index = await contentIndexFor(req, seeds)
@@ -212,12 +376,14 @@ async function recommend(req: Request, seeds: string[], exclude: Set<string>) {
         addCandidate(content, match.id, match.score, "content")
       }
     }
-    servable = await servableProductIds(req, [...content.keys()], { inStock: in_stock })
-    picked = picked.concat(ranked(content).filter((c) => servable.has(c.id)))
+    ok = await servable(req, await listedProducts(req, [...content.keys()]))
+    picked = picked.concat(ranked(content).filter((c) => ok.has(c.id)))
+    timing.mark("content")
   }
 
   picked = picked.slice(0, limit)
   const products = await hydrate(req, picked.map((c) => c.id))
+  timing.mark("products")
   const byId = new Map(picked.map((c) => [c.id, c]))
   const recommendations = products.map((p: any) => ({
     ...p,
@@ -228,16 +394,16 @@ async function recommend(req: Request, seeds: string[], exclude: Set<string>) {
 }
 
 /** "Frequently bought together" for one product; 404 unless the storefront may show it. */
-export async function recommendForProduct(req: MedusaStoreRequest, productId: string) {
-  const servable = await servableProductIds(req, [productId])
-  if (!servable.has(productId)) {
-    throw new MedusaError(MedusaError.Types.NOT_FOUND, `Product with id: ${productId} was not found`)
-  }
-  return await recommend(req, [productId], new Set([productId]))
+export async function recommendForProduct(req: MedusaStoreRequest, productId: string, timing?: ServerTiming) {
+  return await recommend(req, [productId], new Set([productId]), { mustBeListed: productId, timing })
 }
 
 /** Neighbours of everything the customer bought (canceled orders aside), minus what they bought. */
-export async function recommendForCustomer(req: AuthenticatedMedusaRequest, customerId: string) {
+export async function recommendForCustomer(
+  req: AuthenticatedMedusaRequest,
+  customerId: string,
+  timing?: ServerTiming
+) {
   const { data: orders } = await queryOf(req).graph({
     entity: "order",
     fields: ["id", "status", "items.product_id"],
@@ -251,5 +417,6 @@ export async function recommendForCustomer(req: AuthenticatedMedusaRequest, cust
       }
     }
   }
-  return await recommend(req, [...bought], bought)
+  timing?.mark("history")
+  return await recommend(req, [...bought], bought, { timing })
 }

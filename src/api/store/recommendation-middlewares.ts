@@ -3,10 +3,12 @@ import {
   MedusaNextFunction,
   MedusaRequest,
   MedusaResponse,
+  MedusaStoreRequest,
   MiddlewareRoute,
   prepareRetrieveQuery,
 } from "@medusajs/framework/http"
-import { MedusaError } from "@medusajs/framework/utils"
+import { ICacheService } from "@medusajs/framework/types"
+import { MedusaError, Modules } from "@medusajs/framework/utils"
 import { defaultStoreProductFields } from "@medusajs/medusa/api/store/products/query-config"
 import {
   normalizeDataForContext,
@@ -14,7 +16,11 @@ import {
   setTaxContext,
 } from "@medusajs/medusa/api/utils/middlewares/products/index"
 import { z } from "zod"
+import { RECOMMENDATION_MODULE } from "../../modules/recommendation"
+import { recommendationCacheKey, recommendationGenerations } from "../../modules/recommendation/response-cache"
+import RecommendationModuleService from "../../modules/recommendation/service"
 import { describeZodIssues } from "../utils/validate-query"
+import { recommendationCacheContexts } from "./recommendation-helpers"
 
 export const StoreRecommendationsParams = z
   .object({
@@ -64,6 +70,52 @@ async function validateRecommendationsQuery(
   next()
 }
 
+/**
+ * Answers from the response cache when the same question (product or customer, sales
+ * channels, query, login, locale) was answered under the current model and catalogue;
+ * otherwise lets the request through — with the cache at hand for single products — and
+ * keeps its 200 answer for `recommendation.responseCacheSeconds`. Placed before the
+ * pricing middlewares, so a hit costs no region or tax lookups.
+ */
+async function reuseCachedRecommendations(
+  req: MedusaRequest,
+  res: MedusaResponse,
+  next: MedusaNextFunction
+) {
+  const ttl = req.scope
+    .resolve<RecommendationModuleService>(RECOMMENDATION_MODULE)
+    .getOptions().responseCacheSeconds
+  if (!ttl) {
+    return next()
+  }
+  const cache = req.scope.resolve<ICacheService>(Modules.CACHE)
+  const generations = await recommendationGenerations(cache)
+  const store = req as MedusaRequest & MedusaStoreRequest & { auth_context?: { actor_id?: string } }
+  const key = recommendationCacheKey("response", generations, [
+    req.originalUrl.split("?")[0],
+    store.auth_context?.actor_id ?? null,
+    [...(store.publishable_key_context?.sales_channel_ids ?? [])].sort(),
+    req.validatedQuery,
+    store.locale ?? null,
+  ])
+  const hit = await cache.get<object>(key)
+  if (hit) {
+    res.setHeader("x-omniflow-cache", "hit")
+    return res.json(hit)
+  }
+  res.setHeader("x-omniflow-cache", "miss")
+  recommendationCacheContexts.set(req, { cache, ttl, generations })
+  const send = res.json.bind(res)
+  res.json = (body: unknown) => {
+    if (res.statusCode === 200) {
+      // A cache that cannot take the answer only costs the next request a recompute.
+      cache.set(key, body, ttl).catch(() => undefined)
+    }
+    return send(body)
+  }
+  next()
+}
+
 const withPrices = [normalizeDataForContext(), setPricingContext(), setTaxContext()]
 
 export const recommendationMiddlewares: MiddlewareRoute[] = [
@@ -74,6 +126,7 @@ export const recommendationMiddlewares: MiddlewareRoute[] = [
       // Optional login: a logged-in customer's group prices apply.
       authenticate("customer", ["session", "bearer"], { allowUnauthenticated: true }),
       validateRecommendationsQuery,
+      reuseCachedRecommendations,
       ...withPrices,
     ],
   },
@@ -83,6 +136,7 @@ export const recommendationMiddlewares: MiddlewareRoute[] = [
     middlewares: [
       authenticate("customer", ["session", "bearer"]),
       validateRecommendationsQuery,
+      reuseCachedRecommendations,
       ...withPrices,
     ],
   },

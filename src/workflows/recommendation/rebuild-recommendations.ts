@@ -1,6 +1,7 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { collectOrderHistoryStep } from "./steps/collect-order-history"
 import { rebuildRecommendationsStep } from "./steps/rebuild-recommendations"
+import { retireRecommendationResponsesStep } from "./steps/retire-recommendation-responses"
 
 export const rebuildRecommendationsWorkflowId = "rebuild-recommendations"
 
@@ -16,5 +17,6 @@ export const rebuildRecommendationsWorkflowId = "rebuild-recommendations"
 export const rebuildRecommendationsWorkflow = createWorkflow(rebuildRecommendationsWorkflowId, () => {
   const orders = collectOrderHistoryStep()
   const result = rebuildRecommendationsStep(orders)
+  retireRecommendationResponsesStep()
   return new WorkflowResponse(result)
 })

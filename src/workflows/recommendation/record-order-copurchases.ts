@@ -1,6 +1,7 @@
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { getOrderProductsStep } from "./steps/get-order-products"
 import { recordOrderCopurchasesStep } from "./steps/record-order-copurchases"
+import { retireRecommendationResponsesStep } from "./steps/retire-recommendation-responses"
 
 export type RecordOrderCopurchasesWorkflowInput = { order_id: string }
 
@@ -28,6 +29,7 @@ export const recordOrderCopurchasesWorkflow = createWorkflow(
         }))
       )
     )
+    when({ recorded }, ({ recorded }) => !!recorded?.applied).then(() => retireRecommendationResponsesStep())
 
     return new WorkflowResponse(
       transform({ order, recorded }, ({ order, recorded }) => ({

@@ -1,5 +1,6 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { removeOrderCopurchasesStep } from "./steps/remove-order-copurchases"
+import { retireRecommendationResponsesStep } from "./steps/retire-recommendation-responses"
 
 export type RemoveOrderCopurchasesWorkflowInput = { order_id: string }
 
@@ -16,6 +17,7 @@ export const removeOrderCopurchasesWorkflow = createWorkflow(
   removeOrderCopurchasesWorkflowId,
   (input: RemoveOrderCopurchasesWorkflowInput) => {
     const result = removeOrderCopurchasesStep({ order_id: input.order_id })
+    retireRecommendationResponsesStep()
     return new WorkflowResponse(result)
   }
 )

@@ -1,6 +1,9 @@
 import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { recommendForCustomer } from "../../../recommendation-helpers"
+import { recommendForCustomer, ServerTiming } from "../../../recommendation-helpers"
 
 export const GET = async (req: AuthenticatedMedusaRequest, res: MedusaResponse) => {
-  res.json(await recommendForCustomer(req, req.auth_context.actor_id))
+  const timing = new ServerTiming()
+  const body = await recommendForCustomer(req, req.auth_context.actor_id, timing)
+  res.setHeader("Server-Timing", timing.header())
+  res.json(body)
 }
