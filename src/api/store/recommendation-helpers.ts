@@ -246,22 +246,36 @@ const isPriceField = (f: string) => f === PRICE_FIELD || f.startsWith(`${PRICE_F
 async function hydrate(req: Request, ids: string[]) {
   const store = req as MedusaStoreRequest
   const catalogueFields = req.queryConfig.fields.filter((f) => !isPriceField(f))
-  const cards = await perProduct<any>(
-    req,
-    "card",
-    ids,
-    (id) => [id, catalogueFields, store.locale ?? null],
-    async (missing) => new Map((await loadProducts(req, missing, catalogueFields)).map((p: any) => [p.id, p])),
-    { minTtl: CARD_MIN_TTL_SECONDS }
-  )
+  const priceFields = req.queryConfig.fields.filter(isPriceField)
+  const withPrices = !!store.pricingContext && priceFields.length > 0
+  // Product data and prices are cached apart and loaded in parallel.
+  const [cards, prices] = await Promise.all([
+    perProduct<any>(
+      req,
+      "card",
+      ids,
+      (id) => [id, catalogueFields, store.locale ?? null],
+      async (missing) => new Map((await loadProducts(req, missing, catalogueFields)).map((p: any) => [p.id, p])),
+      { minTtl: CARD_MIN_TTL_SECONDS }
+    ),
+    withPrices ? pricesOf(req, ids, priceFields) : null,
+  ])
   // Copies down to the variants: prices are attached per request, the cached card stays clean.
   const products = ids
     .map((id) => cards.get(id))
     .filter(Boolean)
-    .map((card: any) => ({ ...card, variants: card.variants?.map((v: any) => (v ? { ...v } : v)) }))
-  const priceFields = req.queryConfig.fields.filter(isPriceField)
-  if (store.pricingContext && priceFields.length) {
-    await attachPrices(req, products, priceFields)
+    .map((card: any) => ({
+      ...card,
+      variants: card.variants?.map((v: any) => {
+        if (!v || !prices) {
+          return v
+        }
+        // A copy of the price too: taxes are added to it for this request's tax context.
+        const price = prices.get(card.id)?.[v.id]
+        return { ...v, calculated_price: price ? { ...price } : null }
+      }),
+    }))
+  if (withPrices) {
     await wrapProductsWithTaxPrices(store as MedusaStoreRequest<any>, products)
   }
   return products
@@ -279,40 +293,32 @@ async function loadProducts(req: Request, ids: string[], fields: string[]) {
 }
 
 /**
- * Calculated prices for every variant of `products`, for the request's pricing context (one
- * query for those not cached). Cached per variant and context for `responseCacheSeconds`
- * only — the same bound as a whole answer — since price lists change prices without events.
+ * Calculated prices of the products' variants for the request's pricing context, per
+ * product (variant id → price). Cached for `responseCacheSeconds` only — the same bound as
+ * a whole answer — since price lists change prices without events.
  */
-async function attachPrices(req: Request, products: any[], priceFields: string[]) {
-  const variantIds = products.flatMap((p) => (p.variants ?? []).filter(Boolean).map((v: any) => v.id))
-  if (!variantIds.length) {
-    return
-  }
+async function pricesOf(req: Request, productIds: string[], priceFields: string[]) {
   const pricingContext = (req as MedusaStoreRequest).pricingContext!
-  const prices = await perProduct<any>(
+  return await perProduct<Record<string, unknown>>(
     req,
     "price",
-    variantIds,
+    productIds,
     (id) => [id, priceFields, pricingContext],
     async (ids) => {
-      const { data: variants } = await queryOf(req).graph({
-        entity: "variant",
-        fields: ["id", ...priceFields.map((f) => f.slice("variants.".length))],
+      const { data: products } = await queryOf(req).graph({
+        entity: "product",
+        fields: ["id", "variants.id", ...priceFields],
         filters: { id: ids },
-        context: { calculated_price: QueryContext(pricingContext) },
+        context: { variants: { calculated_price: QueryContext(pricingContext) } },
       })
-      return new Map(variants.map((v: any) => [v.id, v.calculated_price ?? null]))
+      return new Map(
+        products.map((p: any) => [
+          p.id,
+          Object.fromEntries((p.variants ?? []).filter(Boolean).map((v: any) => [v.id, v.calculated_price ?? null])),
+        ])
+      )
     }
   )
-  for (const product of products) {
-    for (const variant of product.variants ?? []) {
-      if (variant) {
-        // A copy: taxes are added to it for this request's tax context.
-        const price = prices.get(variant.id)
-        variant.calculated_price = price ? { ...price } : null
-      }
-    }
-  }
 }
 
 function addCandidate(into: Map<string, Candidate>, id: string, score: number, source: RecommendationSource) {

@@ -7,7 +7,8 @@ import { ICacheService } from "@medusajs/framework/types"
  * - `response`: a whole recommendations answer. Depends on the model and the catalogue.
  * - `card`: one product as the store API shows it, without prices. Depends on the
  *   catalogue only, so a new order does not throw it away.
- * - `price`: one variant's calculated price for one pricing context. Catalogue only.
+ * - `price`: the calculated prices of one product's variants for one pricing context.
+ *   Catalogue only.
  * - `listing`: which products a set of sales channels may show. Catalogue only.
  * Each key embeds the current generation of what it depends on: retiring a generation makes
  * every earlier entry unreachable at once. Keys are taken before the value is computed, so
