@@ -111,6 +111,14 @@ medusaIntegrationTestRunner({
         const core = await api.get(`/store/products?id=${mug.id}&region_id=${seed.regionId}`, storeHeaders(seed.publishableKey))
         const { score, source, ...mugAsProduct } = mug
         expect(mugAsProduct).toEqual(core.data.products[0])
+        // With a country, taxes too, as core computes them.
+        const taxed = await recommendations(product("ESPRESSO-250G"), `?region_id=${seed.regionId}&country_code=de`)
+        const coreTaxed = await api.get(
+          `/store/products?id=${mug.id}&region_id=${seed.regionId}&country_code=de`,
+          storeHeaders(seed.publishableKey)
+        )
+        const taxedMug = taxed.data.recommendations.find((r: any) => r.id === mug.id)
+        expect(taxedMug.variants).toEqual(coreTaxed.data.products[0].variants)
 
         const one = await recommendations(product("ESPRESSO-250G"), "?limit=1")
         expect(one.data.count).toBe(1)
@@ -314,6 +322,9 @@ medusaIntegrationTestRunner({
         const unknown = await recommendations(product("ESPRESSO-250G"), "?colour=red")
         expect(unknown.status).toBe(400)
         expect(unknown.data.message).toMatch(/colour/)
+        const region = await recommendations(product("ESPRESSO-250G"), "?region_id=reg_missing")
+        expect(region.status).toBe(400)
+        expect(region.data.message).toMatch(/reg_missing/)
       })
 
       it("requires a logged-in customer for personal recommendations", async () => {

@@ -99,6 +99,38 @@ async function perProduct<T>(
   return found
 }
 
+type RegionPricing = { id: string; currency_code: string; automatic_taxes: boolean }
+
+/** The region facts prices and taxes depend on; cached like product data. */
+export async function regionPricing(req: Request, regionId: string): Promise<RegionPricing | null> {
+  const found = await perProduct<RegionPricing>(
+    req,
+    "region",
+    [regionId],
+    (id) => [id],
+    async (ids) => {
+      const { data: regions } = await queryOf(req).graph({
+        entity: "region",
+        fields: ["id", "currency_code", "automatic_taxes"],
+        filters: { id: ids },
+      })
+      return new Map(regions.map((r: any) => [r.id, r as RegionPricing]))
+    },
+    { minTtl: CARD_MIN_TTL_SECONDS }
+  )
+  return found.get(regionId) ?? null
+}
+
+/** The customer groups whose price lists apply to a logged-in customer. */
+export async function customerGroupIds(req: Request, customerId: string): Promise<string[]> {
+  const { data: groups } = await queryOf(req).graph({
+    entity: "customer_group",
+    fields: ["id"],
+    filters: { customers: { id: customerId } },
+  })
+  return groups.map((g: { id: string }) => g.id)
+}
+
 type ListedProduct = {
   id: string
   variants?: ({ id: string; manage_inventory?: boolean | null; allow_backorder?: boolean | null } | null)[] | null
@@ -129,21 +161,21 @@ async function loadListedProducts(req: Request, productIds: string[]): Promise<L
     return []
   }
   const query = queryOf(req)
-  const { data: links } = await query.graph({
-    entity: "product_sales_channel",
-    fields: ["product_id"],
-    filters: { product_id: productIds, sales_channel_id: channelIds },
-  })
-  const inChannel = [...new Set(links.map((l: { product_id: string }) => l.product_id))]
-  if (!inChannel.length) {
-    return []
-  }
-  const { data: products } = await query.graph({
-    entity: "product",
-    fields: ["id", "variants.id", "variants.manage_inventory", "variants.allow_backorder"],
-    filters: { id: inChannel, status: ProductStatus.PUBLISHED },
-  })
-  return products as ListedProduct[]
+  // Two modules, asked at once: the channel links and the published products.
+  const [{ data: links }, { data: products }] = await Promise.all([
+    query.graph({
+      entity: "product_sales_channel",
+      fields: ["product_id"],
+      filters: { product_id: productIds, sales_channel_id: channelIds },
+    }),
+    query.graph({
+      entity: "product",
+      fields: ["id", "variants.id", "variants.manage_inventory", "variants.allow_backorder"],
+      filters: { id: productIds, status: ProductStatus.PUBLISHED },
+    }),
+  ])
+  const inChannel = new Set(links.map((l: { product_id: string }) => l.product_id))
+  return (products as ListedProduct[]).filter((p) => inChannel.has(p.id))
 }
 
 /** The listed products with a variant to sell now: in stock in one of the channels, unmanaged or backorderable. */

@@ -10,17 +10,13 @@ import {
 import { ICacheService } from "@medusajs/framework/types"
 import { MedusaError, Modules } from "@medusajs/framework/utils"
 import { defaultStoreProductFields } from "@medusajs/medusa/api/store/products/query-config"
-import {
-  normalizeDataForContext,
-  setPricingContext,
-  setTaxContext,
-} from "@medusajs/medusa/api/utils/middlewares/products/index"
+import { normalizeDataForContext } from "@medusajs/medusa/api/utils/middlewares/products/index"
 import { z } from "zod"
 import { RECOMMENDATION_MODULE } from "../../modules/recommendation"
 import { recommendationCacheKey, recommendationGenerations } from "../../modules/recommendation/response-cache"
 import RecommendationModuleService from "../../modules/recommendation/service"
 import { describeZodIssues } from "../utils/validate-query"
-import { recommendationCacheContexts } from "./recommendation-helpers"
+import { customerGroupIds, recommendationCacheContexts, regionPricing } from "./recommendation-helpers"
 
 export const StoreRecommendationsParams = z
   .object({
@@ -116,7 +112,47 @@ async function reuseCachedRecommendations(
   next()
 }
 
-const withPrices = [normalizeDataForContext(), setPricingContext(), setTaxContext()]
+/**
+ * The pricing and tax contexts core's `setPricingContext` and `setTaxContext` build, from
+ * one cached region read instead of two queries per computed answer.
+ */
+async function setRecommendationPriceContexts(
+  req: MedusaRequest,
+  _res: MedusaResponse,
+  next: MedusaNextFunction
+) {
+  const regionId = req.filterableFields.region_id as string | undefined
+  if (!regionId || !req.queryConfig.fields.some((f) => f.startsWith("variants.calculated_price"))) {
+    return next()
+  }
+  try {
+    const store = req as MedusaRequest & MedusaStoreRequest & { auth_context?: { actor_id?: string } }
+    const region = await regionPricing(store, regionId)
+    if (!region) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, `Region with id ${regionId} not found`)
+    }
+    const pricingContext: Record<string, unknown> = { region_id: region.id, currency_code: region.currency_code }
+    if (store.auth_context?.actor_id) {
+      const groups = await customerGroupIds(store, store.auth_context.actor_id)
+      pricingContext.customer = { groups: groups.map((id) => ({ id })) }
+    }
+    store.pricingContext = pricingContext as MedusaStoreRequest["pricingContext"]
+    if (region.automatic_taxes) {
+      const countryCode = req.filterableFields.country_code as string | undefined
+      ;(store as { taxContext?: unknown }).taxContext = {
+        taxLineContext: countryCode
+          ? { address: { country_code: countryCode, province_code: req.filterableFields.province }, locale: store.locale }
+          : undefined,
+        taxInclusivityContext: { automaticTaxes: true },
+      }
+    }
+    next()
+  } catch (e) {
+    next(e)
+  }
+}
+
+const withPrices = [normalizeDataForContext(), setRecommendationPriceContexts]
 
 export const recommendationMiddlewares: MiddlewareRoute[] = [
   {

@@ -10,11 +10,12 @@ import { ICacheService } from "@medusajs/framework/types"
  * - `price`: the calculated prices of one product's variants for one pricing context.
  *   Catalogue only.
  * - `listing`: which products a set of sales channels may show. Catalogue only.
+ * - `region`: a region's currency and tax setting, for pricing. Catalogue only.
  * Each key embeds the current generation of what it depends on: retiring a generation makes
  * every earlier entry unreachable at once. Keys are taken before the value is computed, so
  * a value computed while things changed is stored under the old generation and never served.
  */
-export type RecommendationCacheKind = "response" | "card" | "price" | "listing"
+export type RecommendationCacheKind = "response" | "card" | "price" | "listing" | "region"
 export type RecommendationCacheScope = "model" | "catalogue"
 
 const PREFIX = "omniflow:recommendations"
