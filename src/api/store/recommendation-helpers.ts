@@ -36,6 +36,7 @@ export class ServerTiming {
     return this.parts.join(", ")
   }
 }
+
 type Candidate = { id: string; score: number; source: RecommendationSource }
 
 // The content index is rebuilt from the catalogue at most this often per sales-channel set;
@@ -66,11 +67,11 @@ export type RecommendationCacheContext = {
 export const recommendationCacheContexts = new WeakMap<object, RecommendationCacheContext>()
 
 /**
- * Per-product values through the cache: the ids found there are served from it, the rest
- * are loaded in one go and stored. `load` returns a value for every id it was given
+ * Values per id (product, variant set, region) through the cache: the ids found there are
+ * served from it, the rest are loaded in one go and stored. `load` returns a value for every id it was given
  * (`null` is a value too: "not listed" is worth remembering).
  */
-async function perProduct<T>(
+async function cachedById<T>(
   req: Request,
   kind: RecommendationCacheKind,
   ids: string[],
@@ -103,7 +104,7 @@ type RegionPricing = { id: string; currency_code: string; automatic_taxes: boole
 
 /** The region facts prices and taxes depend on; cached like product data. */
 export async function regionPricing(req: Request, regionId: string): Promise<RegionPricing | null> {
-  const found = await perProduct<RegionPricing>(
+  const found = await cachedById<RegionPricing>(
     req,
     "region",
     [regionId],
@@ -139,7 +140,7 @@ type ListedProduct = {
 /** Products that are published and sold in one of the caller's sales channels. */
 async function listedProducts(req: Request, productIds: string[]): Promise<ListedProduct[]> {
   const channels = [...channelIdsOf(req)].sort()
-  const listed = await perProduct<ListedProduct>(
+  const listed = await cachedById<ListedProduct>(
     req,
     "listing",
     [...new Set(productIds)],
@@ -282,7 +283,7 @@ async function hydrate(req: Request, ids: string[]) {
   const withPrices = !!store.pricingContext && priceFields.length > 0
   // Product data and prices are cached apart and loaded in parallel.
   const [cards, prices] = await Promise.all([
-    perProduct<any>(
+    cachedById<any>(
       req,
       "card",
       ids,
@@ -331,7 +332,7 @@ async function loadProducts(req: Request, ids: string[], fields: string[]) {
  */
 async function pricesOf(req: Request, productIds: string[], priceFields: string[]) {
   const pricingContext = (req as MedusaStoreRequest).pricingContext!
-  return await perProduct<Record<string, unknown>>(
+  return await cachedById<Record<string, unknown>>(
     req,
     "price",
     productIds,
