@@ -4,19 +4,27 @@ import {
   InventoryLevelWorkflowEvents,
   Modules,
   ProductCategoryWorkflowEvents,
-  ProductEvents,
   ProductCollectionWorkflowEvents,
+  ProductEvents,
+  ProductOptionValueWorkflowEvents,
+  ProductOptionWorkflowEvents,
+  ProductTagWorkflowEvents,
+  ProductTypeWorkflowEvents,
   ProductVariantWorkflowEvents,
   ProductWorkflowEvents,
   RegionWorkflowEvents,
   SalesChannelWorkflowEvents,
+  TranslationWorkflowEvents,
 } from "@medusajs/framework/utils"
 import { retireRecommendationCache } from "../modules/recommendation/response-cache"
 
 /**
- * Cached recommendations embed products, prices and stock: a product unpublished, repriced
- * or moved out of a channel must not be served from the cache (answers, product data and
- * channel listings are all retired).
+ * Cached recommendations embed products (with their type, tags, options, translations),
+ * prices and stock: a product unpublished, repriced, renamed or moved out of a channel must
+ * not be served from the cache, so answers, product data, prices, channel listings and
+ * regions are all retired. Changes no event announces (price lists, products linked to a
+ * channel from the channel's page, stock sold at checkout) age out with
+ * `recommendation.responseCacheSeconds`.
  */
 export default async function recommendationCatalogueChanged({ container }: SubscriberArgs<unknown>) {
   await retireRecommendationCache(container.resolve<ICacheService>(Modules.CACHE), "catalogue")
@@ -28,19 +36,23 @@ export const config: SubscriberConfig = {
     ProductWorkflowEvents.CREATED,
     ProductWorkflowEvents.UPDATED,
     ProductWorkflowEvents.DELETED,
-    ProductVariantWorkflowEvents.CREATED,
-    ProductVariantWorkflowEvents.UPDATED,
-    ProductVariantWorkflowEvents.DELETED,
+    ...Object.values(ProductVariantWorkflowEvents),
+    ...Object.values(ProductOptionWorkflowEvents),
+    ...Object.values(ProductOptionValueWorkflowEvents),
+    ProductTypeWorkflowEvents.UPDATED,
+    ProductTypeWorkflowEvents.DELETED,
+    ProductTagWorkflowEvents.UPDATED,
+    ProductTagWorkflowEvents.DELETED,
     ProductCategoryWorkflowEvents.UPDATED,
     ProductCategoryWorkflowEvents.DELETED,
     ProductCollectionWorkflowEvents.UPDATED,
     ProductCollectionWorkflowEvents.DELETED,
+    ...Object.values(TranslationWorkflowEvents),
     SalesChannelWorkflowEvents.UPDATED,
     SalesChannelWorkflowEvents.DELETED,
     RegionWorkflowEvents.UPDATED,
-    InventoryLevelWorkflowEvents.CREATED,
-    InventoryLevelWorkflowEvents.UPDATED,
-    InventoryLevelWorkflowEvents.DELETED,
+    RegionWorkflowEvents.DELETED,
+    ...Object.values(InventoryLevelWorkflowEvents),
     // The product module's own events: writes made without a workflow.
     ProductEvents.PRODUCT_UPDATED,
     ProductEvents.PRODUCT_DELETED,

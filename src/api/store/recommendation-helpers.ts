@@ -2,6 +2,7 @@ import { AuthenticatedMedusaRequest, MedusaStoreRequest } from "@medusajs/framew
 import { ICacheService } from "@medusajs/framework/types"
 import {
   ContainerRegistrationKeys,
+  FeatureFlag,
   getVariantAvailability,
   MedusaError,
   ProductStatus,
@@ -54,6 +55,14 @@ function channelIdsOf(req: Request): string[] {
   return (req as MedusaStoreRequest).publishable_key_context?.sales_channel_ids ?? []
 }
 
+/**
+ * The locale as far as it changes an answer: only with Medusa's translations switched on.
+ * Otherwise any `?locale=` a client makes up would be a new cache entry for nothing.
+ */
+export function localeKeyOf(req: { locale?: string }): string | null {
+  return FeatureFlag.isFeatureEnabled("translation") ? req.locale ?? null : null
+}
+
 // Product data without prices changes only through events that retire it; the TTL is a
 // backstop for writes that bypass workflows.
 const CARD_MIN_TTL_SECONDS = 15 * 60
@@ -77,7 +86,7 @@ async function cachedById<T>(
   ids: string[],
   partsOf: (id: string) => unknown,
   load: (ids: string[]) => Promise<Map<string, T | null>>,
-  opts: { minTtl?: number } = {}
+  opts: { minTtl?: number; rememberMissing?: (id: string) => boolean } = {}
 ): Promise<Map<string, T | null>> {
   const ctx = recommendationCacheContexts.get(req)
   if (!ctx || !ids.length) {
@@ -85,7 +94,10 @@ async function cachedById<T>(
   }
   const keys = new Map(ids.map((id) => [id, recommendationCacheKey(kind, ctx.generations, partsOf(id))]))
   const found = new Map<string, T | null>()
-  const cached = await Promise.all(ids.map((id) => ctx.cache.get<{ value: T | null }>(keys.get(id)!)))
+  // A cache that cannot be read costs a reload, never the answer.
+  const cached = await Promise.all(
+    ids.map((id) => ctx.cache.get<{ value: T | null }>(keys.get(id)!).catch(() => null))
+  )
   const missing: string[] = []
   ids.forEach((id, i) => (cached[i] ? found.set(id, cached[i]!.value) : missing.push(id)))
   if (missing.length) {
@@ -93,7 +105,11 @@ async function cachedById<T>(
     for (const id of missing) {
       const value = loaded.get(id) ?? null
       found.set(id, value)
-      // A cache that cannot take the value only costs the next request a reload.
+      // "Not there" is remembered only for ids the request did not choose, so made-up ids
+      // cannot fill the cache.
+      if (value === null && !(opts.rememberMissing?.(id) ?? true)) {
+        continue
+      }
       ctx.cache.set(keys.get(id)!, { value }, Math.max(ctx.ttl, opts.minTtl ?? 0)).catch(() => undefined)
     }
   }
@@ -117,7 +133,7 @@ export async function regionPricing(req: Request, regionId: string): Promise<Reg
       })
       return new Map(regions.map((r: any) => [r.id, r as RegionPricing]))
     },
-    { minTtl: CARD_MIN_TTL_SECONDS }
+    { minTtl: CARD_MIN_TTL_SECONDS, rememberMissing: () => false }
   )
   return found.get(regionId) ?? null
 }
@@ -137,8 +153,11 @@ type ListedProduct = {
   variants?: ({ id: string; manage_inventory?: boolean | null; allow_backorder?: boolean | null } | null)[] | null
 }
 
-/** Products that are published and sold in one of the caller's sales channels. */
-async function listedProducts(req: Request, productIds: string[]): Promise<ListedProduct[]> {
+/**
+ * Products that are published and sold in one of the caller's sales channels. `requested`
+ * is the id the caller named: an unknown one is not remembered.
+ */
+async function listedProducts(req: Request, productIds: string[], requested?: string): Promise<ListedProduct[]> {
   const channels = [...channelIdsOf(req)].sort()
   const listed = await cachedById<ListedProduct>(
     req,
@@ -151,7 +170,8 @@ async function listedProducts(req: Request, productIds: string[]): Promise<Liste
         ...ids.map((id) => [id, null] as const),
         ...products.map((p) => [p.id, p] as const),
       ])
-    }
+    },
+    { rememberMissing: (id) => id !== requested }
   )
   return [...listed.values()].filter((p): p is ListedProduct => !!p)
 }
@@ -287,7 +307,7 @@ async function hydrate(req: Request, ids: string[]) {
       req,
       "card",
       ids,
-      (id) => [id, catalogueFields, store.locale ?? null],
+      (id) => [id, catalogueFields, localeKeyOf(store)],
       async (missing) => new Map((await loadProducts(req, missing, catalogueFields)).map((p: any) => [p.id, p])),
       { minTtl: CARD_MIN_TTL_SECONDS }
     ),
@@ -398,7 +418,11 @@ async function recommend(
     }
   }
   // The seed's own check (published, in the caller's channel) rides on the candidates' queries.
-  const listed = await listedProducts(req, [...candidates.keys(), ...(opts.mustBeListed ? [opts.mustBeListed] : [])])
+  const listed = await listedProducts(
+    req,
+    [...candidates.keys(), ...(opts.mustBeListed ? [opts.mustBeListed] : [])],
+    opts.mustBeListed
+  )
   if (opts.mustBeListed && !listed.some((p) => p.id === opts.mustBeListed)) {
     throw notFound(opts.mustBeListed)
   }

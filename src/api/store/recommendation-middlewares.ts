@@ -16,7 +16,7 @@ import { RECOMMENDATION_MODULE } from "../../modules/recommendation"
 import { recommendationCacheKey, recommendationGenerations } from "../../modules/recommendation/response-cache"
 import RecommendationModuleService from "../../modules/recommendation/service"
 import { describeZodIssues } from "../utils/validate-query"
-import { customerGroupIds, recommendationCacheContexts, regionPricing } from "./recommendation-helpers"
+import { customerGroupIds, localeKeyOf, recommendationCacheContexts, regionPricing } from "./recommendation-helpers"
 
 export const StoreRecommendationsParams = z
   .object({
@@ -27,7 +27,13 @@ export const StoreRecommendationsParams = z
       .max(50)
       .default(10),
     region_id: z.string().min(1).optional(),
-    country_code: z.string().min(2).optional(),
+    country_code: z
+      .string()
+      .regex(/^[a-zA-Z]{2}$/, "Expected a two-letter country code")
+      .transform((c) => c.toLowerCase())
+      .optional(),
+    // Read by Medusa's locale middleware; accepted here so the strict schema lets it through.
+    locale: z.string().min(2).max(35).optional(),
     in_stock: z
       .enum(["true", "false"])
       .transform((v) => v === "true")
@@ -85,16 +91,22 @@ async function reuseCachedRecommendations(
     return next()
   }
   const cache = req.scope.resolve<ICacheService>(Modules.CACHE)
-  const generations = await recommendationGenerations(cache)
+  let generations: { model: string; catalogue: string }
+  try {
+    generations = await recommendationGenerations(cache)
+  } catch {
+    // A cache that cannot be read costs a computed answer, never the answer.
+    return next()
+  }
   const store = req as MedusaRequest & MedusaStoreRequest & { auth_context?: { actor_id?: string } }
   const key = recommendationCacheKey("response", generations, [
     req.originalUrl.split("?")[0],
     store.auth_context?.actor_id ?? null,
     [...(store.publishable_key_context?.sales_channel_ids ?? [])].sort(),
     req.validatedQuery,
-    store.locale ?? null,
+    localeKeyOf(store),
   ])
-  const hit = await cache.get<object>(key)
+  const hit = await cache.get<object>(key).catch(() => null)
   if (hit) {
     res.setHeader("x-omniflow-cache", "hit")
     return res.json(hit)
@@ -129,7 +141,10 @@ async function setRecommendationPriceContexts(
     const store = req as MedusaRequest & MedusaStoreRequest & { auth_context?: { actor_id?: string } }
     const region = await regionPricing(store, regionId)
     if (!region) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, `Region with id ${regionId} not found`)
+      throw new MedusaError(
+        MedusaError.Types.INVALID_DATA,
+        `Region with id ${regionId} not found when populating the pricing context`
+      )
     }
     const pricingContext: Record<string, unknown> = { region_id: region.id, currency_code: region.currency_code }
     if (store.auth_context?.actor_id) {
