@@ -35,10 +35,16 @@ describe("plugin options", () => {
       neighbours: 20,
       minCoPurchases: 2,
       rebuildSchedule: "0 3 * * *",
+      responseCacheSeconds: 60,
     })
-    const options = parseOmniflowOptions({ recommendation: { rebuildSchedule: false, decayHalfLifeDays: 30 } })
-    expect(options.recommendation).toMatchObject({ rebuildSchedule: false, decayHalfLifeDays: 30 })
+    const options = parseOmniflowOptions({
+      recommendation: { rebuildSchedule: false, decayHalfLifeDays: 30, responseCacheSeconds: 0 },
+    })
+    expect(options.recommendation).toMatchObject({ rebuildSchedule: false, decayHalfLifeDays: 30, responseCacheSeconds: 0 })
     expect(() => parseOmniflowOptions({ recommendation: { neighbours: 0 } })).toThrow(/recommendation\.neighbours/)
+    expect(() => parseOmniflowOptions({ recommendation: { responseCacheSeconds: -5 } })).toThrow(
+      /recommendation\.responseCacheSeconds/
+    )
   })
 
   it("names unknown options instead of silently ignoring a typo", () => {
