@@ -1,8 +1,9 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/utils"
+import { MathBN, Modules } from "@medusajs/framework/utils"
 import { OMNIFLOW_MODULE, OmniflowModuleService } from "../../../modules/omniflow"
 import { assessRisk, RiskAssessment } from "../../../modules/risk-review"
 import { toQuantity } from "./create-split-fulfillments"
+import { findOrder } from "../../find-order"
 
 export type OrderSummary = {
   order_id: string
@@ -24,25 +25,19 @@ const HOUR_MS = 60 * 60 * 1000
 export const assessOrderRiskStep = createStep(
   assessOrderRiskStepId,
   async (input: { order_id: string }, { container }) => {
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data } = await query.graph({
-      entity: "order",
-      fields: [
-        "id",
-        "display_id",
-        "email",
-        "customer_id",
-        "currency_code",
-        "total",
-        "created_at",
-        // Computed item fields such as quantity come only with the wildcard.
-        "items.*",
-        "shipping_address.country_code",
-        "billing_address.country_code",
-      ],
-      filters: { id: input.order_id },
-    })
-    const order = data[0] as any
+    const order = await findOrder(container, input.order_id, [
+      "id",
+      "display_id",
+      "email",
+      "customer_id",
+      "currency_code",
+      "total",
+      "created_at",
+      // Computed item fields such as quantity come only with the wildcard.
+      "items.*",
+      "shipping_address.country_code",
+      "billing_address.country_code",
+    ])
     if (!order) {
       throw new Error(`Order ${input.order_id} was not found`)
     }

@@ -1,7 +1,7 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { cancelOrderWorkflow } from "@medusajs/medusa/core-flows"
 import { INVENTORY_DEDUP_MODULE, InventoryDedupModuleService } from "../../../modules/inventory-dedup"
+import { findOrder } from "../../find-order"
 
 export const cancelOrderOnceStepId = "cancel-order-once-step"
 
@@ -15,14 +15,9 @@ export const cancelOrderOnceStep = createStep(
   cancelOrderOnceStepId,
   async ({ order_id }: { order_id: string }, { container }) => {
     const ledger: InventoryDedupModuleService = container.resolve(INVENTORY_DEDUP_MODULE)
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
     const { result, replayed } = await ledger.applyOnce(`order:${order_id}:cancel`, "restock", async () => {
-      const { data } = await query.graph({
-        entity: "order",
-        fields: ["id", "status", "canceled_at"],
-        filters: { id: order_id },
-      })
-      if (data[0]?.status === "canceled") {
+      const order = await findOrder(container, order_id, ["id", "status", "canceled_at"])
+      if (order?.status === "canceled") {
         return { order_id, already_canceled: true }
       }
       await cancelOrderWorkflow(container).run({ input: { order_id } })

@@ -1,7 +1,8 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { ContainerRegistrationKeys, MathBN, MedusaError, Modules } from "@medusajs/framework/utils"
+import { MathBN, MedusaError, Modules } from "@medusajs/framework/utils"
 import { MedusaContainer } from "@medusajs/framework/types"
 import { cancelOrderFulfillmentWorkflow, createOrderFulfillmentWorkflow } from "@medusajs/medusa/core-flows"
+import { findOrder } from "../../find-order"
 
 /** Big-number fields come back as numbers, strings or objects; core's workflows want numbers. */
 export function toQuantity(value: any, raw?: any): number {
@@ -91,13 +92,7 @@ export const createSplitFulfillmentsStep = createStep(
     if (input.skip) {
       return new StepResponse({ shipments: [] as CreatedShipment[] }, null)
     }
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data } = await query.graph({
-      entity: "order",
-      fields: ["id", "status", "items.*"],
-      filters: { id: input.order_id },
-    })
-    const order = data[0] as any
+    const order = await findOrder(container, input.order_id, ["id", "status", "items.*"])
     const items: { id: string; quantity: number }[] = (order?.items ?? []).map((i: any) => ({
       id: i.id as string,
       quantity: toQuantity(i.quantity, i.raw_quantity),

@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { findOrder } from "../../find-order"
 
 export type OrderPaymentState = {
   /** Authorised, not yet captured, not cancelled: what capture takes. */
@@ -15,21 +15,16 @@ export const getOrderPaymentStateStepId = "get-order-payment-state-step"
 export const getOrderPaymentStateStep = createStep(
   getOrderPaymentStateStepId,
   async (input: { order_id: string }, { container }) => {
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data } = await query.graph({
-      entity: "order",
-      fields: [
-        "id",
-        "payment_collections.id",
-        "payment_collections.status",
-        "payment_collections.payments.id",
-        "payment_collections.payments.captured_at",
-        "payment_collections.payments.canceled_at",
-        "payment_collections.payments.captures.id",
-      ],
-      filters: { id: input.order_id },
-    })
-    const payments = ((data[0] as any)?.payment_collections ?? [])
+    const order = await findOrder(container, input.order_id, [
+      "id",
+      "payment_collections.id",
+      "payment_collections.status",
+      "payment_collections.payments.id",
+      "payment_collections.payments.captured_at",
+      "payment_collections.payments.canceled_at",
+      "payment_collections.payments.captures.id",
+    ])
+    const payments = (order?.payment_collections ?? [])
       .filter((pc: any) => pc && pc.status !== "canceled")
       .flatMap((pc: any) => pc.payments ?? [])
       .filter((p: any) => p && !p.canceled_at)

@@ -1,5 +1,6 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { Modules } from "@medusajs/framework/utils"
+import { findOrder } from "../../find-order"
 
 export type NotifyCustomerInput = {
   order_id: string
@@ -21,13 +22,7 @@ export const notifyCustomerStep = createStep(
     if (input.skip) {
       return new StepResponse({ notification_id: null as string | null })
     }
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data } = await query.graph({
-      entity: "order",
-      fields: ["id", "display_id", "email"],
-      filters: { id: input.order_id },
-    })
-    const order = data[0] as any
+    const order = await findOrder(container, input.order_id, ["id", "display_id", "email"])
     if (!order?.email) {
       return new StepResponse({ notification_id: null as string | null })
     }

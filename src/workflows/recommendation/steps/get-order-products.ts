@@ -1,5 +1,5 @@
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { findOrder } from "../../find-order"
 
 export type GetOrderProductsStepInput = { order_id: string }
 
@@ -17,13 +17,13 @@ export const getOrderProductsStepId = "get-order-products-step"
 export const getOrderProductsStep = createStep(
   getOrderProductsStepId,
   async (input: GetOrderProductsStepInput, { container }) => {
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data } = await query.graph({
-      entity: "order",
-      fields: ["id", "status", "is_draft_order", "created_at", "items.product_id"],
-      filters: { id: input.order_id },
-    })
-    const order = data[0]
+    const order = await findOrder(container, input.order_id, [
+      "id",
+      "status",
+      "is_draft_order",
+      "created_at",
+      "items.product_id",
+    ])
     const productIds = new Set<string>()
     for (const item of order?.items ?? []) {
       if (item?.product_id) {
