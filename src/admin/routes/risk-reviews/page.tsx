@@ -1,87 +1,61 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { ShieldCheck } from "@medusajs/icons"
-import { Alert, Button, Container, Heading, Table, Text } from "@medusajs/ui"
+import { Alert, Button, Table, Text } from "@medusajs/ui"
 import { useState } from "react"
 import { Link } from "react-router-dom"
 import { ReviewStatusBadge, RiskLevelBadge } from "../../components/badges"
 import { DecisionDrawer, PendingDecision } from "../../components/decision-drawer"
-import { Pagination } from "../../components/pagination"
+import { ListPage, useStatusPaging } from "../../components/list-page"
 import { RiskReasons } from "../../components/risk-reasons"
-import { StatusFilter } from "../../components/status-filter"
-import { errorMessage } from "../../lib/api"
 import { formatDateTime, formatMoney, formatRelative, humanize } from "../../lib/format"
-import { PAGE_SIZE, useRiskReviews } from "../../lib/queries"
+import { useRiskReviews } from "../../lib/queries"
 import type { RiskReview, RiskReviewStatus } from "../../lib/types"
 
 const STATUSES = ["pending", "approved", "rejected"] as const
 
 /** Held orders waiting for a person, riskiest first, with approve / reject. */
 const RiskReviewsPage = () => {
-  const [status, setStatus] = useState<RiskReviewStatus | "all">("pending")
-  const [offset, setOffset] = useState(0)
+  const paging = useStatusPaging<RiskReviewStatus>("pending")
   const [pending, setPending] = useState<PendingDecision | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
-  const { data, isLoading, isError, error, isFetching } = useRiskReviews({
-    status: status === "all" ? undefined : status,
-    offset,
-  })
-  const reviews = data?.risk_reviews ?? []
+  const query = useRiskReviews({ status: paging.statusFilter, offset: paging.offset })
+  const reviews = query.data?.risk_reviews ?? []
 
   return (
-    <Container className="divide-y p-0">
-      <div className="flex items-center justify-between gap-x-4 px-6 py-4">
-        <div>
-          <Heading level="h1">Risk reviews</Heading>
-          <Text size="small" className="text-ui-fg-subtle">
-            Orders held by OmniFlow's risk rules. Undecided reviews are settled by the deadline policy.
-          </Text>
-        </div>
-        <StatusFilter
-          value={status}
-          options={STATUSES}
-          onChange={(s) => {
-            setStatus(s)
-            setOffset(0)
-          }}
+    <ListPage
+      title="Risk reviews"
+      subtitle="Orders held by OmniFlow's risk rules. Undecided reviews are settled by the deadline policy."
+      statuses={STATUSES}
+      paging={paging}
+      query={query}
+      count={query.data?.count ?? 0}
+      empty={reviews.length === 0}
+      emptyText={paging.status === "pending" ? "No order is waiting for review." : "No reviews."}
+      banner={
+        notice && (
+          <div className="px-6 py-3">
+            <Alert variant="success" dismissible>
+              {notice}
+            </Alert>
+          </div>
+        )
+      }
+      after={
+        <DecisionDrawer
+          pending={pending}
+          onClose={() => setPending(null)}
+          onDecided={(result, decision) =>
+            setNotice(
+              `Order #${result.risk_review.order_summary?.display_id ?? result.risk_review.order_id} ${
+                decision === "approve" ? "approved" : "rejected"
+              } — flow is now ${humanize(result.flow.stage)}.`
+            )
+          }
         />
-      </div>
-      {notice && (
-        <div className="px-6 py-3">
-          <Alert variant="success" dismissible>
-            {notice}
-          </Alert>
-        </div>
-      )}
-      {isError ? (
-        <div className="px-6 py-4">
-          <Alert variant="error">Could not load risk reviews: {errorMessage(error)}</Alert>
-        </div>
-      ) : isLoading ? (
-        <Text size="small" className="text-ui-fg-muted px-6 py-4">
-          Loading…
-        </Text>
-      ) : reviews.length === 0 ? (
-        <Text size="small" className="text-ui-fg-muted px-6 py-8 text-center">
-          {status === "pending" ? "No order is waiting for review." : "No reviews."}
-        </Text>
-      ) : (
-        <div className={isFetching ? "opacity-60 transition-opacity" : undefined}>
-          <ReviewTable reviews={reviews} onDecide={(review, decision) => setPending({ review, decision })} />
-          <Pagination count={data?.count ?? 0} offset={offset} pageSize={PAGE_SIZE} onOffsetChange={setOffset} />
-        </div>
-      )}
-      <DecisionDrawer
-        pending={pending}
-        onClose={() => setPending(null)}
-        onDecided={(result, decision) =>
-          setNotice(
-            `Order #${result.risk_review.order_summary?.display_id ?? result.risk_review.order_id} ${
-              decision === "approve" ? "approved" : "rejected"
-            } — flow is now ${humanize(result.flow.stage)}.`
-          )
-        }
-      />
-    </Container>
+      }
+    >
+      <ReviewTable reviews={reviews} onDecide={(review, decision) => setPending({ review, decision })} />
+    </ListPage>
   )
 }
 
