@@ -95,6 +95,19 @@ export const omniflowOptionsSchema = z
          * ships it afterwards. 0 ships right after capture.
          */
         shipAfterMinutes: z.number().nonnegative().default(5),
+        /**
+         * A placed order (one that came from a cart) with no flow this long after it was
+         * placed lost its trigger (the process died before handling `order.placed`); the
+         * sweeper starts its flow.
+         */
+        sweepAfterSeconds: z.number().positive().default(60),
+        /** How far back the sweeper looks for placed orders without a flow. */
+        sweepLookbackHours: z.number().positive().default(72),
+        /**
+         * A flow still in `assessing`, `capturing`, `shipping` or `canceling` this long after
+         * its last move was cut off by a crash and is resumed from its stored state.
+         */
+        stuckAfterMinutes: z.number().positive().default(10),
       })
       .strict()
       .default({}),

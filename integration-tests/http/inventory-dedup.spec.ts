@@ -5,6 +5,7 @@ import { INVENTORY_DEDUP_MODULE, InventoryDedupModuleService } from "../../src/m
 import { claimCartStock } from "../../src/workflows/checkout-guard/steps/claim-cart-stock"
 import { reserveStockOnce } from "../../src/workflows/inventory-dedup/steps/reserve-stock-once"
 import { reconcileStockClaimsWorkflow } from "../../src/workflows/inventory-dedup/reconcile-stock-claims"
+import { recoverAbandonedCheckouts } from "../../src/jobs/reconcile-stock-claims"
 import { adminHeaders, completeCart, prepareCart } from "../helpers/storefront"
 import { countOrders, createStockedProduct, stockFigures } from "../helpers/stock"
 
@@ -286,13 +287,18 @@ medusaIntegrationTestRunner({
         const held = await api.get("/admin/inventory-dedup/claims?status=held", admin)
         expect(held.data.claims.map((c: any) => c.id)).toContain(result.claim_id)
 
-        // Not stale yet: left alone.
-        await reconcileStockClaimsWorkflow(container).run({ input: { stale_minutes: 30 } })
+        // Not stale yet, and its owner (this process) is alive: left alone.
+        const { result: first } = await reconcileStockClaimsWorkflow(container).run({ input: { stale_minutes: 30 } })
+        expect(first.carts).not.toContain("cart_orphan")
+        await recoverAbandonedCheckouts(container)
         expect((await service().retrieveStockClaim(result.claim_id!)).status).toBe("held")
 
         await service().updateStockClaims({ id: result.claim_id!, created_at: new Date(Date.now() - 3600_000) } as any)
         const { result: run } = await reconcileStockClaimsWorkflow(container).run({ input: { stale_minutes: 30 } })
-        expect(run.settled.released.map((c) => c.id)).toEqual([result.claim_id])
+        expect(run.carts).toContain("cart_orphan")
+        // No order came of the cart: the claim goes back.
+        await recoverAbandonedCheckouts(container)
+        expect((await service().retrieveStockClaim(result.claim_id!)).status).toBe("released")
         expect((await service().previewAvailability(inventoryItemIds, [berlin])).get(inventoryItemIds[0])).toBe(4)
 
         const released = await api.get("/admin/inventory-dedup/claims?status=released&limit=5", admin)

@@ -1,20 +1,41 @@
 import { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { OMNIFLOW_MODULE, OmniflowModuleService } from "../modules/omniflow"
-import { reconcileStockClaimsWorkflow } from "../workflows/inventory-dedup/reconcile-stock-claims"
+import { reconcileStockClaimsWorkflow, recoverCheckoutWorkflow } from "../workflows/inventory-dedup"
+
+/**
+ * Lists the carts whose completion died (their server process is gone, or the claim went
+ * stale) and recovers each one in its own run, so one cart that cannot be recovered does
+ * not hold up the others.
+ */
+export async function recoverAbandonedCheckouts(container: MedusaContainer) {
+  const { staleClaimMinutes } = (container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions().inventoryDedup
+  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+  const { result } = await reconcileStockClaimsWorkflow(container).run({ input: { stale_minutes: staleClaimMinutes } })
+  for (const cart_id of result.carts) {
+    try {
+      const { result: recovered } = await recoverCheckoutWorkflow(container).run({
+        input: { cart_id, stale_minutes: staleClaimMinutes },
+      })
+      logger.info(`[omniflow] recovered checkout of cart ${cart_id}: ${JSON.stringify(recovered)}`)
+    } catch (e) {
+      logger.error(`[omniflow] recovering the checkout of cart ${cart_id} failed: ${(e as Error).message}`)
+    }
+  }
+}
 
 /**
  * Ticks every minute and reconciles every `inventoryDedup.reconcileEveryMinutes`: a job's
  * cron is fixed when it is loaded, the interval is a plugin option.
  */
 export default async function reconcileStockClaimsJob(container: MedusaContainer) {
-  const { reconcileEveryMinutes, staleClaimMinutes } = (
-    container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService
-  ).getOptions().inventoryDedup
+  const { reconcileEveryMinutes } = (container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions()
+    .inventoryDedup
   const minute = Math.floor(Date.now() / 60000)
   if (reconcileEveryMinutes === false || minute % reconcileEveryMinutes !== 0) {
     return
   }
-  await reconcileStockClaimsWorkflow(container).run({ input: { stale_minutes: staleClaimMinutes } })
+  await recoverAbandonedCheckouts(container)
 }
 
 export const config = {

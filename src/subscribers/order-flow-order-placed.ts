@@ -1,12 +1,12 @@
 import { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
 import { ContainerRegistrationKeys, OrderWorkflowEvents } from "@medusajs/framework/utils"
 import { OMNIFLOW_MODULE, OmniflowModuleService } from "../modules/omniflow"
-import { advanceOrderFlow, startOrderFlowWorkflow } from "../workflows/order-flow"
+import { startOrderFlow } from "../workflows/order-flow"
 
 /**
  * Starts the order's flow — once, however often the event arrives — and drives it to its
- * first wait. Errors are logged, never thrown back at the event bus: the deadline job
- * picks up a flow this left between stages.
+ * first wait. Errors are logged, never thrown back at the event bus: the sweeper job
+ * starts or resumes a flow this did not finish.
  */
 export default async function orderFlowOrderPlaced({ event, container }: SubscriberArgs<{ id: string }>) {
   const options = (container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions()
@@ -15,13 +15,7 @@ export default async function orderFlowOrderPlaced({ event, container }: Subscri
   }
   const order_id = event.data.id
   try {
-    const { result } = await startOrderFlowWorkflow(container).run({
-      input: { order_id },
-      context: { transactionId: `order-flow:${order_id}` },
-    })
-    if (result.created) {
-      await advanceOrderFlow(container, order_id)
-    }
+    await startOrderFlow(container, order_id)
   } catch (e) {
     container
       .resolve(ContainerRegistrationKeys.LOGGER)

@@ -1,5 +1,7 @@
 import { Context } from "@medusajs/framework/types"
+import { Client } from "pg"
 import {
+  ContainerRegistrationKeys,
   generateEntityId,
   InjectManager,
   InjectTransactionManager,
@@ -17,7 +19,7 @@ import {
 } from "./types"
 
 type SqlManager = { execute: (sql: string, params?: unknown[]) => Promise<any[]> }
-type EffectKind = "claim" | "release" | "convert" | "reserve" | "restock" | "consume"
+type EffectKind = "claim" | "release" | "convert" | "reserve" | "restock" | "consume" | "cancel" | "recover"
 
 /**
  * How long a shortage that in-flight reservations may cure keeps being retried: long
@@ -32,22 +34,52 @@ export class ShortageError extends MedusaError {
 }
 
 /**
- * What held claims still hold of item `i`: each claim's quantity less what core already
- * reserved for the order made from its cart (order_cart → order_item → reservation_item).
- * Counting both would turn buyers away while a checkout is between core's reservation and
- * the claim's conversion.
+ * Units of item `i` that a cart completion has to hold before they show up anywhere else.
+ * Every unit promised to a buyer is in exactly one of three places, so availability is
+ * `stocked − reservation rows − UNRESERVED_LINES_SQL − HELD_CLAIMS_SQL`:
+ * - a reservation row (core reserved it);
+ * - a live order line that has no reservation for it yet (the completion was cut off
+ *   between creating the order and reserving, or is between the two right now);
+ * - a held claim, less what the order made from its cart already carries (reserved or
+ *   not): counting both would turn buyers away for the instant between the two.
+ * Fulfilled quantities are in neither (core took them out of `stocked_quantity`).
  */
+const ORDERED_SQL = (orderFilter: string) => `COALESCE((
+  SELECT SUM(GREATEST(0, (oi.quantity - oi.fulfilled_quantity) * pvi.required_quantity - COALESCE((
+           SELECT SUM(r.quantity) FROM reservation_item r
+            WHERE r.line_item_id = li.id AND r.inventory_item_id = i.id AND r.deleted_at IS NULL), 0)))
+    FROM product_variant_inventory_item pvi
+    JOIN product_variant pv ON pv.id = pvi.variant_id AND pv.manage_inventory = true
+    JOIN order_line_item li ON li.variant_id = pvi.variant_id AND li.deleted_at IS NULL
+    JOIN order_item oi ON oi.item_id = li.id AND oi.deleted_at IS NULL AND oi.fulfilled_quantity < oi.quantity
+    JOIN "order" o ON o.id = oi.order_id AND o.version = oi.version AND o.deleted_at IS NULL
+   WHERE pvi.inventory_item_id = i.id AND pvi.deleted_at IS NULL
+     AND o.is_draft_order = false AND o.status IN ('pending', 'requires_action')
+     AND ${orderFilter}), 0)`
+
+export const UNRESERVED_LINES_SQL = ORDERED_SQL("true")
+
 const HELD_CLAIMS_SQL = `COALESCE((
   SELECT SUM(GREATEST(0, (line->>'quantity')::numeric - COALESCE((
-           SELECT SUM(r.quantity) FROM reservation_item r
-            WHERE r.inventory_item_id = i.id AND r.deleted_at IS NULL
-              AND r.line_item_id IN (
-                SELECT oi.item_id FROM order_cart oc
-                  JOIN order_item oi ON oi.order_id = oc.order_id AND oi.deleted_at IS NULL
-                 WHERE oc.cart_id = c.cart_id AND oc.deleted_at IS NULL)), 0)))
+           SELECT SUM(oi.quantity * pvi.required_quantity)
+             FROM order_cart oc
+             JOIN "order" o ON o.id = oc.order_id AND o.deleted_at IS NULL
+             JOIN order_item oi ON oi.order_id = o.id AND oi.version = o.version AND oi.deleted_at IS NULL
+             JOIN order_line_item li ON li.id = oi.item_id
+             JOIN product_variant_inventory_item pvi ON pvi.variant_id = li.variant_id AND pvi.deleted_at IS NULL
+            WHERE oc.cart_id = c.cart_id AND oc.deleted_at IS NULL AND pvi.inventory_item_id = i.id), 0)))
     FROM inventory_dedup_claim c, jsonb_array_elements(c.lines) line
    WHERE c.status = 'held' AND c.deleted_at IS NULL
      AND line->>'inventory_item_id' = i.id), 0)`
+
+/** Advisory-lock namespace of OmniFlow's server processes (the first key of the pair). */
+const OWNER_LOCK_NAMESPACE = 0x0f1f10
+
+/** Whether claim `c`'s owner process still holds its lock, i.e. is still alive. */
+const OWNER_ALIVE_SQL = `(c.owner IS NOT NULL AND EXISTS (
+  SELECT 1 FROM pg_locks l
+   WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+     AND l.classid::text::bigint = ${OWNER_LOCK_NAMESPACE} AND l.objid::text::bigint = c.owner))`
 
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ")
 
@@ -70,6 +102,58 @@ export default class InventoryDedupModuleService extends MedusaService({
   StockClaim,
   StockGuard,
 }) {
+  protected readonly pg_: { client?: { connectionSettings?: unknown } } | undefined
+  protected owner_: Promise<number | null> | null = null
+  protected ownerClient_: Client | null = null
+
+  constructor(container: Record<string, unknown>) {
+    // eslint-disable-next-line prefer-rest-params
+    super(...(arguments as unknown as [any]))
+    this.pg_ = container[ContainerRegistrationKeys.PG_CONNECTION] as typeof this.pg_
+  }
+
+  __hooks = {
+    onApplicationShutdown: async () => {
+      await this.ownerClient_?.end().catch(() => undefined)
+      this.ownerClient_ = null
+    },
+  }
+
+  /**
+   * This process's identity as a claim owner: a key it holds as a session-level advisory
+   * lock on a connection of its own for as long as it lives. When the process dies —
+   * SIGKILL included — PostgreSQL drops the session and the lock with it, so any other
+   * process can tell at once that the claims it held belong to completions nobody is
+   * running any more. Null when no such connection can be had: claims then fall back to
+   * `staleClaimMinutes`.
+   */
+  protected async ownerKey_(): Promise<number | null> {
+    this.owner_ ??= (async () => {
+      const settings = this.pg_?.client?.connectionSettings
+      if (!settings) {
+        return null
+      }
+      const key = 1 + Math.floor(Math.random() * 0x7ffffffe)
+      const client = new Client(settings as any)
+      try {
+        await client.connect()
+        client.on("error", () => {
+          // The session is gone, and the lock with it: the next claim takes a new key.
+          this.owner_ = null
+          this.ownerClient_ = null
+        })
+        await client.query("SELECT pg_advisory_lock($1, $2)", [OWNER_LOCK_NAMESPACE, key])
+        this.ownerClient_ = client
+        return key
+      } catch {
+        await client.end().catch(() => undefined)
+        this.owner_ = null
+        return null
+      }
+    })()
+    return await this.owner_
+  }
+
   /**
    * Holds a cart's whole stock, or fails with every shortage named and changes nothing.
    * Guard rows are locked in inventory-item order inside one transaction; availability is
@@ -87,13 +171,14 @@ export default class InventoryDedupModuleService extends MedusaService({
       // Created outside the claim's transaction, so creating them never holds a lock.
       await this.ensureGuards_(lines.map((l) => l.inventory_item_id), sharedContext)
     }
+    const owner = await this.ownerKey_()
     // A held claim counts only what core has not reserved for its cart yet; between core's
     // reservation and the link from the order to its cart the units may count twice for an
     // instant. A shortage that such fresh reservations explain is retried for that long.
     const deadline = Date.now() + CLAIM_SETTLE_MS
     for (;;) {
       try {
-        return await this.claimStock_({ ...input, lines }, sharedContext)
+        return await this.claimStock_({ ...input, lines, owner }, sharedContext)
       } catch (e) {
         const shortages = (e as ShortageError).shortages
         const mightSettle = shortages?.every((s) => s.might_settle)
@@ -107,7 +192,7 @@ export default class InventoryDedupModuleService extends MedusaService({
 
   @InjectTransactionManager()
   protected async claimStock_(
-    input: ClaimStockInput,
+    input: ClaimStockInput & { owner: number | null },
     @MedusaContext() sharedContext: Context = {}
   ): Promise<EffectOutcome<ClaimStockResult>> {
     const em = sharedContext.transactionManager as SqlManager
@@ -153,7 +238,7 @@ export default class InventoryDedupModuleService extends MedusaService({
     const shortages = findShortages(input.lines, available)
     if (shortages.length) {
       // Throwing rolls the ledger row back too: a later attempt, after a restock, may succeed.
-      const inWindow = await this.reservedNotYetLinked_(em, itemIds)
+      const inWindow = await this.orderedNotYetLinked_(em, itemIds)
       throw new ShortageError(
         shortages.map((s) => ({
           ...s,
@@ -164,8 +249,8 @@ export default class InventoryDedupModuleService extends MedusaService({
 
     const claimId = generateEntityId(undefined, "iclaim")
     await em.execute(
-      `INSERT INTO inventory_dedup_claim (id, key, cart_id, sales_channel_id, status, lines, source, adopted_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'held', ?::jsonb, ?, CASE WHEN ? THEN now() END, now(), now())`,
+      `INSERT INTO inventory_dedup_claim (id, key, cart_id, sales_channel_id, status, lines, source, adopted_at, owner, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'held', ?::jsonb, ?, CASE WHEN ? THEN now() END, ?, now(), now())`,
       [
         claimId,
         input.key,
@@ -175,6 +260,7 @@ export default class InventoryDedupModuleService extends MedusaService({
         input.source ?? "direct",
         // The completion workflow owns what it claims itself from the start.
         input.source === "checkout",
+        input.owner ?? null,
       ]
     )
     const result: ClaimStockResult = {
@@ -199,11 +285,11 @@ export default class InventoryDedupModuleService extends MedusaService({
     const em = sharedContext.transactionManager as SqlManager
     return await this.once_(em, input.key, "claim", async () => {
       const [row] = await em.execute(
-        `UPDATE inventory_dedup_claim SET adopted_at = now(), updated_at = now()
+        `UPDATE inventory_dedup_claim SET adopted_at = now(), updated_at = now(), owner = COALESCE(?, owner)
           WHERE cart_id = ? AND status = 'held' AND source = 'admission' AND adopted_at IS NULL
             AND deleted_at IS NULL
           RETURNING id, lines`,
-        [input.cart_id]
+        [await this.ownerKey_(), input.cart_id]
       )
       const result: ClaimStockResult = row
         ? { claim_id: row.id, cart_id: input.cart_id, status: "held", lines: row.lines }
@@ -278,33 +364,147 @@ export default class InventoryDedupModuleService extends MedusaService({
   }
 
   /**
-   * Held claims that no checkout will finish: converted when their cart did become an
-   * order (the checkout died before its last step), released when they are older than
-   * `staleMinutes` and have no order. Returns what it changed, for the job's log.
+   * Held claims whose completion nobody is running any more: their owner process died
+   * (its advisory lock is gone), or — for claims without an owner, or a request that ended
+   * without settling its claim — they are older than `staleMinutes`. Their cart may have
+   * become an order before the process died, so they are recovered, never just released.
+   */
+  @InjectManager()
+  async listClaimsToRecover(
+    input: { stale_minutes: number; cart_id?: string },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ id: string; cart_id: string; created_at: Date; owner_alive: boolean }[]> {
+    const em = sharedContext.manager as SqlManager
+    const rows = await em.execute(
+      `SELECT c.id, c.cart_id, c.created_at, ${OWNER_ALIVE_SQL} AS owner_alive
+         FROM inventory_dedup_claim c
+        WHERE c.status = 'held' AND c.deleted_at IS NULL ${input.cart_id ? "AND c.cart_id = ?" : ""}
+        ORDER BY c.created_at`,
+      input.cart_id ? [input.cart_id] : []
+    )
+    const staleBefore = Date.now() - input.stale_minutes * 60_000
+    return rows.filter((r) => !r.owner_alive || new Date(r.created_at).getTime() < staleBefore)
+  }
+
+  /**
+   * The order a cart became, if any: through core's order↔cart link, or — when the
+   * completion died before the link was written — the one unlinked order created from it
+   * since its claim: same email, customer, channel, region, currency and the same
+   * quantities per variant (core copies all of them from the cart into the order).
+   */
+  @InjectManager()
+  async findCartOrder(
+    input: { cart_id: string; since: Date },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ order_id: string; linked: boolean } | null> {
+    const em = sharedContext.manager as SqlManager
+    const [linked] = await em.execute(
+      `SELECT order_id FROM order_cart WHERE cart_id = ? AND deleted_at IS NULL LIMIT 1`,
+      [input.cart_id]
+    )
+    if (linked) {
+      return { order_id: linked.order_id, linked: true }
+    }
+    const [match] = await em.execute(
+      `WITH c AS (SELECT * FROM cart WHERE id = ? AND deleted_at IS NULL),
+            wanted AS (SELECT jsonb_object_agg(variant_id, q) AS v FROM (
+              SELECT variant_id, SUM(quantity) AS q FROM cart_line_item
+               WHERE cart_id = ? AND deleted_at IS NULL GROUP BY 1) x)
+       SELECT o.id FROM "order" o, c, wanted
+        WHERE o.deleted_at IS NULL AND o.is_draft_order = false
+          AND o.created_at >= ?::timestamptz - interval '1 minute'
+          AND o.email IS NOT DISTINCT FROM c.email
+          AND o.customer_id IS NOT DISTINCT FROM c.customer_id
+          AND o.sales_channel_id IS NOT DISTINCT FROM c.sales_channel_id
+          AND o.region_id IS NOT DISTINCT FROM c.region_id
+          AND o.currency_code = c.currency_code
+          AND NOT EXISTS (SELECT 1 FROM order_cart oc WHERE oc.order_id = o.id AND oc.deleted_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM inventory_dedup_claim x
+                           WHERE x.order_id = o.id AND x.cart_id <> c.id AND x.deleted_at IS NULL)
+          AND (SELECT jsonb_object_agg(variant_id, q) FROM (
+                 SELECT li.variant_id, SUM(oi.quantity) AS q FROM order_item oi
+                   JOIN order_line_item li ON li.id = oi.item_id
+                  WHERE oi.order_id = o.id AND oi.version = o.version AND oi.deleted_at IS NULL GROUP BY 1) y) = wanted.v
+        ORDER BY o.created_at LIMIT 1`,
+      [input.cart_id, input.cart_id, input.since]
+    )
+    return match ? { order_id: match.id, linked: false } : null
+  }
+
+  /**
+   * A recovered claim's cart became an order whose stock is now reserved (or could not
+   * be: `alert` says what is missing, and the claim carries it for the shop to see).
    */
   @InjectTransactionManager()
-  async settleOrphanClaims(
-    staleMinutes: number,
+  async convertRecoveredClaim(
+    input: { key: string; claim_id: string; order_id: string; alert?: string | null },
     @MedusaContext() sharedContext: Context = {}
-  ): Promise<{ converted: { id: string; cart_id: string; order_id: string }[]; released: { id: string; cart_id: string }[] }> {
+  ): Promise<EffectOutcome<{ claim_id: string; converted: boolean }>> {
     const em = sharedContext.transactionManager as SqlManager
-    const converted = await em.execute(
-      `UPDATE inventory_dedup_claim c SET status = 'converted', order_id = oc.order_id, updated_at = now(),
-              note = 'settled by reconciliation: the cart became an order'
-         FROM order_cart oc
-        WHERE oc.cart_id = c.cart_id AND oc.deleted_at IS NULL
-          AND c.status = 'held' AND c.deleted_at IS NULL
-        RETURNING c.id, c.cart_id, c.order_id`
+    return await this.once_(em, input.key, "recover", async () => {
+      const rows = await em.execute(
+        `UPDATE inventory_dedup_claim SET status = 'converted', order_id = ?, alert = ?, updated_at = now(),
+                note = 'recovered: the completion died after creating the order'
+          WHERE id = ? AND status = 'held' AND deleted_at IS NULL RETURNING id`,
+        [input.order_id, input.alert ?? null, input.claim_id]
+      )
+      return { claim_id: input.claim_id, converted: rows.length > 0 }
+    })
+  }
+
+  /**
+   * What each live line of an order still lacks in reservations, per inventory item: the
+   * same count the guard's availability makes (unfulfilled quantity × required quantity
+   * less the line's reservations), for stock-managed variants only.
+   */
+  @InjectManager()
+  async listUnreservedOrderLines(
+    order_id: string,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ line_item_id: string; inventory_item_id: string; sku: string | null; missing: number }[]> {
+    const em = sharedContext.manager as SqlManager
+    const rows = await em.execute(
+      `SELECT li.id AS line_item_id, pvi.inventory_item_id, li.variant_sku AS sku,
+              (oi.quantity - oi.fulfilled_quantity) * pvi.required_quantity - COALESCE((
+                SELECT SUM(r.quantity) FROM reservation_item r
+                 WHERE r.line_item_id = li.id AND r.inventory_item_id = pvi.inventory_item_id
+                   AND r.deleted_at IS NULL), 0) AS missing
+         FROM "order" o
+         JOIN order_item oi ON oi.order_id = o.id AND oi.version = o.version AND oi.deleted_at IS NULL
+         JOIN order_line_item li ON li.id = oi.item_id AND li.deleted_at IS NULL
+         JOIN product_variant pv ON pv.id = li.variant_id AND pv.manage_inventory = true
+         JOIN product_variant_inventory_item pvi ON pvi.variant_id = pv.id AND pvi.deleted_at IS NULL
+        WHERE o.id = ? AND o.deleted_at IS NULL AND o.status IN ('pending', 'requires_action')
+        ORDER BY li.id, pvi.inventory_item_id`,
+      [order_id]
     )
-    const released = await em.execute(
-      `UPDATE inventory_dedup_claim SET status = 'released', updated_at = now(),
-              note = 'released by reconciliation: stale, no order'
-        WHERE status = 'held' AND deleted_at IS NULL
-          AND created_at < now() - (? * interval '1 minute')
-        RETURNING id, cart_id`,
-      [staleMinutes]
+    return rows
+      .map((r) => ({ ...r, missing: Number(r.missing) }))
+      .filter((r) => r.missing > 0)
+  }
+
+  /** Live reservations, stocked and free units per location of the given items. */
+  @InjectManager()
+  async listLocationStock(
+    input: { inventory_item_ids: string[]; location_ids: string[] },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ inventory_item_id: string; location_id: string; free: number }[]> {
+    if (!input.inventory_item_ids.length || !input.location_ids.length) {
+      return []
+    }
+    const em = sharedContext.manager as SqlManager
+    const rows = await em.execute(
+      `SELECT l.inventory_item_id, l.location_id,
+              l.stocked_quantity - COALESCE((SELECT SUM(r.quantity) FROM reservation_item r
+                WHERE r.inventory_item_id = l.inventory_item_id AND r.location_id = l.location_id
+                  AND r.deleted_at IS NULL), 0) AS free
+         FROM inventory_level l
+        WHERE l.inventory_item_id IN (${placeholders(input.inventory_item_ids.length)})
+          AND l.location_id IN (${placeholders(input.location_ids.length)}) AND l.deleted_at IS NULL
+        ORDER BY l.location_id`,
+      [...input.inventory_item_ids, ...input.location_ids]
     )
-    return { converted, released }
+    return rows.map((r) => ({ ...r, free: Number(r.free) }))
   }
 
   /** Stock levels whose cached reserved_quantity differs from their live reservations. */
@@ -361,6 +561,7 @@ export default class InventoryDedupModuleService extends MedusaService({
             - COALESCE((SELECT SUM(r.quantity) FROM reservation_item r
                          WHERE r.inventory_item_id = i.id AND r.location_id IN (${locations})
                            AND r.deleted_at IS NULL), 0)
+            - ${UNRESERVED_LINES_SQL}
             - ${HELD_CLAIMS_SQL} AS available
          FROM inventory_item i
         WHERE i.id IN (${items})`,
@@ -387,18 +588,21 @@ export default class InventoryDedupModuleService extends MedusaService({
   }
 
   /**
-   * Fresh reservations whose order is not linked to its cart yet: while core's parallel
-   * steps finish, these may still be counted in a held claim too. Only they can make a
-   * shortage disappear by themselves; any other shortage is answered at once.
+   * What fresh orders not yet linked to their cart hold of each item: while core's
+   * parallel steps finish, their units are counted in their lines and in their cart's held
+   * claim at once. Only they can make a shortage disappear by themselves; any other
+   * shortage is answered at once.
    */
-  protected async reservedNotYetLinked_(em: SqlManager, itemIds: string[]): Promise<Map<string, number>> {
+  protected async orderedNotYetLinked_(em: SqlManager, itemIds: string[]): Promise<Map<string, number>> {
     const rows = await em.execute(
-      `SELECT r.inventory_item_id, SUM(r.quantity) AS quantity
-         FROM reservation_item r
-         JOIN order_item oi ON oi.item_id = r.line_item_id AND oi.deleted_at IS NULL
-        WHERE r.inventory_item_id IN (${placeholders(itemIds.length)}) AND r.deleted_at IS NULL
-          AND r.created_at > now() - interval '1 minute'
-          AND NOT EXISTS (SELECT 1 FROM order_cart oc WHERE oc.order_id = oi.order_id AND oc.deleted_at IS NULL)
+      `SELECT pvi.inventory_item_id, SUM((oi.quantity - oi.fulfilled_quantity) * pvi.required_quantity) AS quantity
+         FROM "order" o
+         JOIN order_item oi ON oi.order_id = o.id AND oi.version = o.version AND oi.deleted_at IS NULL
+         JOIN order_line_item li ON li.id = oi.item_id
+         JOIN product_variant_inventory_item pvi ON pvi.variant_id = li.variant_id AND pvi.deleted_at IS NULL
+        WHERE pvi.inventory_item_id IN (${placeholders(itemIds.length)})
+          AND o.created_at > now() - interval '1 minute' AND o.deleted_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM order_cart oc WHERE oc.order_id = o.id AND oc.deleted_at IS NULL)
         GROUP BY 1`,
       itemIds
     )

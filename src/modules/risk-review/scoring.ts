@@ -1,6 +1,12 @@
 import type { OmniflowOptions } from "../../options"
 
-export type RiskRuleId = "order_total" | "first_order" | "large_quantity" | "velocity" | "country_mismatch"
+export type RiskRuleId =
+  | "order_total"
+  | "first_order"
+  | "large_quantity"
+  | "velocity"
+  | "country_mismatch"
+  | "stock_unreserved"
 export type RiskReason = { rule: RiskRuleId; points: number; detail: string }
 export type RiskLevel = "low" | "medium" | "high"
 export type RiskDecision = "approve" | "hold" | "reject"
@@ -23,6 +29,11 @@ export type RiskFacts = {
   items: { sku?: string | null; title?: string | null; quantity: number }[]
   shipping_country?: string | null
   billing_country?: string | null
+  /**
+   * Units of this order that could not be reserved (a completion cut off by a crash whose
+   * stock was gone by the time it was recovered). Any such unit holds the order for a person.
+   */
+  unreserved?: { sku?: string | null; missing: number }[]
 }
 
 export type RiskRules = OmniflowOptions["riskReview"]
@@ -71,9 +82,19 @@ export function assessRisk(facts: RiskFacts, rules: RiskRules): RiskAssessment {
     fire("country_mismatch", w.countryMismatch, `ships to ${ship.toUpperCase()}, billed in ${bill.toUpperCase()}`)
   }
 
+  const unreserved = (facts.unreserved ?? []).filter((u) => u.missing > 0)
+  if (unreserved.length) {
+    // Not a weight to tune: an order the shop may not be able to ship always needs a person.
+    reasons.push({
+      rule: "stock_unreserved",
+      points: rules.holdScore,
+      detail: `no stock left to reserve for ${unreserved.map((u) => `${u.missing} × ${u.sku || "item"}`).join(", ")}`,
+    })
+  }
+
   const score = reasons.reduce((s, r) => s + r.points, 0)
   const level: RiskLevel = score >= rules.rejectScore ? "high" : score >= rules.holdScore ? "medium" : "low"
   const decision: RiskDecision =
-    rules.autoReject && score >= rules.rejectScore ? "reject" : score >= rules.holdScore ? "hold" : "approve"
+    rules.autoReject && score >= rules.rejectScore ? "reject" : score >= rules.holdScore || unreserved.length ? "hold" : "approve"
   return { score, level, decision, reasons }
 }

@@ -1,6 +1,7 @@
 import { Context } from "@medusajs/framework/types"
 import {
   generateEntityId,
+  InjectManager,
   InjectTransactionManager,
   MedusaContext,
   MedusaError,
@@ -80,6 +81,30 @@ export default class RiskReviewModuleService extends MedusaService({
     }
     const [flow] = await em.execute(`SELECT * FROM order_flow WHERE order_id = ? AND deleted_at IS NULL`, [order_id])
     return { flow, created: false }
+  }
+
+  /**
+   * Orders that came from a cart, were placed between `placed_after` and `placed_before`,
+   * are still live and have no flow: their `order.placed` was never handled (the process
+   * died first). Oldest first. Orders made without a cart (admin, imports) are not "placed"
+   * through checkout and get a flow only from their own `order.placed`.
+   */
+  @InjectManager()
+  async listOrdersWithoutFlow(
+    input: { placed_after: Date; placed_before: Date; limit: number },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<string[]> {
+    const em = sharedContext.manager as SqlManager
+    const rows = await em.execute(
+      `SELECT o.id FROM "order" o
+        WHERE o.created_at > ? AND o.created_at < ? AND o.deleted_at IS NULL
+          AND o.is_draft_order = false AND o.status IN ('pending', 'requires_action')
+          AND EXISTS (SELECT 1 FROM order_cart oc WHERE oc.order_id = o.id AND oc.deleted_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM order_flow f WHERE f.order_id = o.id AND f.deleted_at IS NULL)
+        ORDER BY o.created_at LIMIT ?`,
+      [input.placed_after, input.placed_before, input.limit]
+    )
+    return rows.map((r) => r.id as string)
   }
 
   /** Undoes `startFlow` for a flow that never got past its first stage. */

@@ -6,6 +6,7 @@ import { cancelOrderFlowWorkflow } from "./cancel-order-flow"
 import { captureOrderPaymentWorkflow } from "./capture-order-payment"
 import { decideRiskReviewWorkflow } from "./decide-risk-review"
 import { shipOrderWorkflow } from "./ship-order"
+import { startOrderFlowWorkflow } from "./start-order-flow"
 
 const MINUTE_MS = 60 * 1000
 
@@ -17,6 +18,29 @@ export const CUSTOMER_MESSAGES = {
 } as const
 
 const errorMessage = (e: unknown) => (e as Error)?.message ?? String(e)
+
+/** The customer message that goes with a cancellation reason recorded on the flow. */
+function customerMessageFor(reason: string | null | undefined): string {
+  if (reason?.startsWith("payment deadline")) return CUSTOMER_MESSAGES.payment
+  if (reason?.startsWith("payment capture")) return CUSTOMER_MESSAGES.capture
+  return CUSTOMER_MESSAGES.rejected
+}
+
+/**
+ * Starts an order's flow — once per order however often it is called — and drives it to
+ * its first wait. With `resume`, a flow a crash left in `assessing` is assessed again.
+ * Used by the `order.placed` subscriber and by the sweeper for orders whose event was lost.
+ */
+export async function startOrderFlow(container: MedusaContainer, order_id: string, opts: { resume?: boolean } = {}) {
+  const { result } = await startOrderFlowWorkflow(container).run({
+    input: { order_id, resume: opts.resume },
+    context: { transactionId: `order-flow:${order_id}:${opts.resume ? "resume" : "start"}` },
+  })
+  if (result.proceeded) {
+    await advanceOrderFlow(container, order_id)
+  }
+  return result
+}
 
 /**
  * Drives an order's flow from its current stage to the next stage that waits for
@@ -78,7 +102,7 @@ export async function advanceOrderFlow(
         break
       }
       case "rejected":
-        await cancel(flow.failure_reason ?? "rejected in risk review", CUSTOMER_MESSAGES.rejected)
+        await cancel(flow.failure_reason ?? "rejected in risk review", customerMessageFor(flow.failure_reason))
         break
       case "paid": {
         const due = new Date(flow.updated_at).getTime() + options.shipAfterMinutes * MINUTE_MS
@@ -190,6 +214,78 @@ export async function enforceOrderFlowDeadlines(container: MedusaContainer, now:
     const after = await advanceOrderFlow(container, flow.order_id, { now })
     if (after !== before) {
       summary.advanced++
+    }
+  }
+  return summary
+}
+
+/** Stages a flow only passes through while a workflow runs; one found there later was cut off. */
+const IN_FLIGHT_STAGES: OrderFlowStage[] = ["assessing", "capturing", "shipping", "canceling"]
+
+/**
+ * No lost triggers: placed orders whose `order.placed` was never handled get their flow,
+ * and flows a crash left in a stage that only a running workflow passes through are
+ * resumed from their stored state — `assessing` is assessed again, `capturing` goes back
+ * to `approved` (the capture re-reads what was captured), `shipping` back to `paid` (the
+ * shipment creates only what is still unfulfilled), `canceling` back to `rejected` (the
+ * cancellation is one keyed effect, so it never happens twice). Safe on several instances
+ * and next to a live flow: every move is a conditional update of the flow row.
+ *
+ * @example
+ * await sweepOrderFlows(container)
+ */
+export async function sweepOrderFlows(container: MedusaContainer, now: Date = new Date()) {
+  const options = (container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions().orderFlow
+  const summary = { started: 0, resumed: 0 }
+  if (!options.enabled) {
+    return summary
+  }
+  const service: RiskReviewModuleService = container.resolve(RISK_REVIEW_MODULE)
+  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+
+  for (;;) {
+    const orderIds = await service.listOrdersWithoutFlow({
+      placed_after: new Date(now.getTime() - options.sweepLookbackHours * 3600_000),
+      placed_before: new Date(now.getTime() - options.sweepAfterSeconds * 1000),
+      limit: 100,
+    })
+    for (const order_id of orderIds) {
+      await startOrderFlow(container, order_id)
+        .then(() => summary.started++)
+        .catch((e) => logger.error(`[omniflow] order flow of ${order_id} could not start: ${errorMessage(e)}`))
+    }
+    if (orderIds.length < 100) break
+  }
+
+  const stuck = await service.listOrderFlows(
+    { stage: IN_FLIGHT_STAGES, updated_at: { $lt: new Date(now.getTime() - options.stuckAfterMinutes * MINUTE_MS) } },
+    { order: { updated_at: "ASC" } }
+  )
+  for (const flow of stuck) {
+    const order_id = flow.order_id
+    try {
+      if (flow.stage === "assessing") {
+        await startOrderFlow(container, order_id, { resume: true })
+      } else {
+        const back = ({ capturing: "approved", shipping: "paid", canceling: "rejected" } as const)[
+          flow.stage as "capturing" | "shipping" | "canceling"
+        ]
+        const moved = await service.moveStage({
+          order_id,
+          from: [flow.stage as OrderFlowStage],
+          to: back,
+          event: { stage: flow.stage, status: "resumed", detail: { back_to: back, after_minutes: options.stuckAfterMinutes } },
+        })
+        if (moved && flow.stage === "canceling") {
+          await cancelOrderFlowWorkflow(container).run({
+            input: { order_id, reason: flow.failure_reason ?? "rejected in risk review", customer_message: customerMessageFor(flow.failure_reason) },
+          })
+        }
+        await advanceOrderFlow(container, order_id, { now })
+      }
+      summary.resumed++
+    } catch (e) {
+      logger.error(`[omniflow] resuming the flow of ${order_id} failed: ${errorMessage(e)}`)
     }
   }
   return summary

@@ -5,7 +5,11 @@ import { createOrderFlowStep } from "./steps/create-order-flow"
 import { createRiskReviewStep } from "./steps/create-risk-review"
 import { moveOrderFlowStageStep } from "./steps/move-order-flow-stage"
 
-export type StartOrderFlowWorkflowInput = { order_id: string }
+export type StartOrderFlowWorkflowInput = {
+  order_id: string
+  /** Re-run the assessment of a flow a crash left in `assessing`. */
+  resume?: boolean
+}
 
 export const startOrderFlowWorkflowId = "start-order-flow"
 
@@ -31,9 +35,9 @@ const STAGE_FOR_DECISION: Record<string, OrderFlowStage> = {
 export const startOrderFlowWorkflow = createWorkflow(
   startOrderFlowWorkflowId,
   (input: StartOrderFlowWorkflowInput) => {
-    const started = createOrderFlowStep({ order_id: input.order_id })
+    const started = createOrderFlowStep({ order_id: input.order_id, resume: input.resume })
 
-    const risk = when({ started }, ({ started }) => started.created).then(() =>
+    const risk = when({ started }, ({ started }) => started.proceed).then(() =>
       assessOrderRiskStep({ order_id: input.order_id })
     )
 
@@ -76,6 +80,7 @@ export const startOrderFlowWorkflow = createWorkflow(
     return new WorkflowResponse(
       transform({ started, moved, review }, ({ started, moved, review }) => ({
         created: started.created,
+        proceeded: started.proceed,
         stage: (moved?.stage ?? started.stage) as string,
         review_id: review?.id ?? null,
       }))

@@ -4,6 +4,7 @@ import { INVENTORY_DEDUP_MODULE, InventoryDedupModuleService } from "../../../mo
 import { ShortageError } from "../../../modules/inventory-dedup/service"
 import { OMNIFLOW_MODULE, OmniflowModuleService } from "../../../modules/omniflow"
 import { getCartStockNeeds } from "../../../workflows/checkout-guard/cart-stock-needs"
+import { recoverCheckoutWorkflow } from "../../../workflows/inventory-dedup"
 import { AdmissionGate } from "./admission"
 
 let gate: AdmissionGate | null = null
@@ -25,11 +26,31 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
 
   let claimId: string | null = null
   const key = `cart:${req.params.id}:admission:${generateEntityId(undefined, "req")}`
-  try {
+  const claim = async (attempt: string) => {
     const needs = await getCartStockNeeds(req.scope, req.params.id)
     if (needs?.lines.length) {
-      const { result } = await service.claimStock({ key, ...needs, source: "admission" })
+      const { result } = await service.claimStock({ key: `${key}${attempt}`, ...needs, source: "admission" })
       claimId = result.status === "held" ? result.claim_id : null
+    }
+  }
+  try {
+    try {
+      await claim("")
+    } catch (e) {
+      if (!(e instanceof MedusaError && e.type === MedusaError.Types.CONFLICT)) {
+        throw e
+      }
+      // The cart's claim is held. If the completion holding it died with its process, the
+      // buyer's retry finishes it: the order it created is returned by core (never a second
+      // one), or — if it never got that far — the cart is claimed afresh.
+      const recovered = await recoverDeadCompletion(req, options.staleClaimMinutes)
+      if (recovered === "converted") {
+        return next()
+      }
+      if (recovered !== "released") {
+        throw e
+      }
+      await claim(":after-recovery")
     }
   } catch (e) {
     if (e instanceof ShortageError) {
@@ -43,6 +64,7 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
     }
     if (e instanceof MedusaError && e.type === MedusaError.Types.CONFLICT) {
       // Answered here: Medusa's error handler would replace the message with a generic one.
+      res.setHeader("Retry-After", "1")
       res.status(409).json({ type: "conflict", code: "checkout_in_progress", message: e.message })
       return
     }
@@ -76,6 +98,19 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
     }
   })
   next()
+}
+
+/** Recovers the cart's completion if its owner process is gone; null when it is alive. */
+async function recoverDeadCompletion(req: MedusaRequest, staleMinutes: number): Promise<string | null> {
+  const service: InventoryDedupModuleService = req.scope.resolve(INVENTORY_DEDUP_MODULE)
+  const abandoned = await service.listClaimsToRecover({ stale_minutes: staleMinutes, cart_id: req.params.id })
+  if (!abandoned.length) {
+    return null
+  }
+  const { result } = await recoverCheckoutWorkflow(req.scope).run({
+    input: { cart_id: req.params.id, stale_minutes: staleMinutes },
+  })
+  return result.claim
 }
 
 export const checkoutMiddlewares: MiddlewareRoute[] = [

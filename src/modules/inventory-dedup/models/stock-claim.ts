@@ -21,9 +21,17 @@ export const StockClaim = model
      */
     source: model.enum(["admission", "checkout", "direct"]).default("direct"),
     adopted_at: model.dateTime().nullable(),
+    /**
+     * The server process that took the claim (its advisory-lock key). A held claim whose
+     * owner no longer holds its lock belongs to a completion that died with its process.
+     */
+    owner: model.number().nullable(),
+    /** Set when recovery could not give the order all its stock: the shop must look. */
+    alert: model.text().nullable(),
   })
   .indexes([
     { on: ["status", "created_at"] },
+    { on: ["order_id"] },
     // A cart has at most one live claim: a second concurrent completion of the same cart
     // (another instance, a double click) cannot claim its stock twice.
     { on: ["cart_id"], unique: true, where: "status != 'released' AND deleted_at IS NULL" },

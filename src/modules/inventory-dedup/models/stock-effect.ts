@@ -7,6 +7,6 @@ import { model } from "@medusajs/framework/utils"
 export const StockEffect = model.define("inventory_dedup_effect", {
   id: model.id({ prefix: "ideff" }).primaryKey(),
   key: model.text().unique(),
-  kind: model.enum(["claim", "release", "convert", "reserve", "restock", "consume"]),
+  kind: model.enum(["claim", "release", "convert", "reserve", "restock", "consume", "cancel", "recover"]),
   result: model.json().nullable(),
 })

@@ -16,6 +16,9 @@ type Ctx = { container: MedusaContainer }
  * Concurrent calls with one key wait on the ledger row and replay the first result.
  */
 export async function reserveStockOnce(input: ReserveStockOnceInput, { container }: Ctx) {
+  if (!input.items.length) {
+    return new StepResponse([] as string[], [] as string[])
+  }
   const ledger: InventoryDedupModuleService = container.resolve(INVENTORY_DEDUP_MODULE)
   const inventory = container.resolve(Modules.INVENTORY)
   const { result } = await ledger.applyOnce(input.key, "reserve", async () => {

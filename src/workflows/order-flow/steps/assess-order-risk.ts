@@ -4,6 +4,7 @@ import { OMNIFLOW_MODULE, OmniflowModuleService } from "../../../modules/omniflo
 import { assessRisk, RiskAssessment } from "../../../modules/risk-review"
 import { toQuantity } from "./create-split-fulfillments"
 import { findOrder } from "../../find-order"
+import { INVENTORY_DEDUP_MODULE, InventoryDedupModuleService } from "../../../modules/inventory-dedup"
 
 export type OrderSummary = {
   order_id: string
@@ -59,6 +60,11 @@ export const assessOrderRiskStep = createStep(
     const placedAt = new Date(order.created_at).getTime()
     const lastHour = [...earlier.values()].filter((d) => placedAt - d.getTime() <= HOUR_MS).length
 
+    // Lines a crash left without stock (see inventory-dedup's recovery) need a person.
+    const unreserved = container.hasRegistration(INVENTORY_DEDUP_MODULE)
+      ? await (container.resolve(INVENTORY_DEDUP_MODULE) as InventoryDedupModuleService).listUnreservedOrderLines(order.id)
+      : []
+
     const options = (container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions()
     const assessment: RiskAssessment = assessRisk(
       {
@@ -73,6 +79,7 @@ export const assessOrderRiskStep = createStep(
         })),
         shipping_country: order.shipping_address?.country_code,
         billing_country: order.billing_address?.country_code,
+        unreserved,
       },
       options.riskReview
     )
