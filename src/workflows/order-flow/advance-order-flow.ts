@@ -9,6 +9,27 @@ import { shipOrderWorkflow } from "./ship-order"
 import { startOrderFlowWorkflow } from "./start-order-flow"
 
 const MINUTE_MS = 60 * 1000
+const BATCH = 100
+
+const notIn = (ids: string[]) => (ids.length ? { id: { $nin: ids } } : {})
+
+/** Hands every row `fetch` finds to `handle`, a batch at a time, each row once. */
+async function inBatches<T extends { id: string }>(
+  fetch: (exclude: string[]) => Promise<T[]>,
+  handle: (row: T) => Promise<void>
+) {
+  const seen: string[] = []
+  for (;;) {
+    const rows = await fetch(seen)
+    for (const row of rows) {
+      seen.push(row.id)
+      await handle(row)
+    }
+    if (rows.length < BATCH) {
+      return
+    }
+  }
+}
 
 /** What the customer is told when the shop calls their order off. */
 export const CUSTOMER_MESSAGES = {
@@ -152,70 +173,90 @@ export async function enforceOrderFlowDeadlines(container: MedusaContainer, now:
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const summary = { reviews_expired: 0, payments_expired: 0, advanced: 0 }
 
-  const overdueReviews = await service.listRiskReviews({ status: "pending", deadline_at: { $lte: now } }, { take: 100 })
-  for (const review of overdueReviews) {
-    try {
-      await decideRiskReviewWorkflow(container).run({
-        input: {
-          review_id: review.id,
-          decision: options.riskReview.deadlinePolicy,
-          actor_id: "system:deadline",
-          source: "deadline",
-          reason: "review deadline passed",
-        },
-      })
-      summary.reviews_expired++
-    } catch (e) {
-      // An admin decided it in the meantime; their decision stands.
-      logger.info(`[omniflow] review ${review.id} not expired: ${errorMessage(e)}`)
+  // Due work in due-time order, a batch at a time, until none is left: rows a pass cannot
+  // move on (an approved flow with capture off, a payment not due yet) are skipped in the
+  // next batch instead of filling it, so nothing behind them is starved.
+  await inBatches(
+    (exclude) =>
+      service.listRiskReviews(
+        { status: "pending", deadline_at: { $lte: now }, ...notIn(exclude) },
+        { take: BATCH, order: { deadline_at: "ASC", id: "ASC" } }
+      ),
+    async (review) => {
+      try {
+        await decideRiskReviewWorkflow(container).run({
+          input: {
+            review_id: review.id,
+            decision: options.riskReview.deadlinePolicy,
+            actor_id: "system:deadline",
+            source: "deadline",
+            reason: "review deadline passed",
+          },
+        })
+        summary.reviews_expired++
+      } catch (e) {
+        // An admin decided it in the meantime; their decision stands.
+        logger.info(`[omniflow] review ${review.id} not expired: ${errorMessage(e)}`)
+      }
+      await advanceOrderFlow(container, review.order_id, { now })
     }
-    await advanceOrderFlow(container, review.order_id, { now })
-  }
+  )
 
-  const waiting = await service.listOrderFlows({ stage: "awaiting_payment" }, { take: 100 })
-  for (const flow of waiting) {
-    try {
-      // The payment may have arrived since: then it is captured and the flow moves on.
-      await captureOrderPaymentWorkflow(container).run({
-        input: { order_id: flow.order_id, payment_deadline_at: String(flow.payment_deadline_at ?? now.toISOString()) },
-      })
-    } catch (e) {
-      await cancelOrderFlowWorkflow(container)
-        .run({
-          input: {
-            order_id: flow.order_id,
-            reason: `payment capture failed: ${errorMessage(e)}`,
-            customer_message: CUSTOMER_MESSAGES.capture,
-          },
+  await inBatches(
+    (exclude) =>
+      service.listOrderFlows(
+        { stage: "awaiting_payment", ...notIn(exclude) },
+        { take: BATCH, order: { payment_deadline_at: "ASC", id: "ASC" } }
+      ),
+    async (flow) => {
+      try {
+        // The payment may have arrived since: then it is captured and the flow moves on.
+        await captureOrderPaymentWorkflow(container).run({
+          input: { order_id: flow.order_id, payment_deadline_at: String(flow.payment_deadline_at ?? now.toISOString()) },
         })
-        .catch((err) => logger.error(`[omniflow] cancelling order ${flow.order_id} failed: ${errorMessage(err)}`))
+      } catch (e) {
+        await cancelOrderFlowWorkflow(container)
+          .run({
+            input: {
+              order_id: flow.order_id,
+              reason: `payment capture failed: ${errorMessage(e)}`,
+              customer_message: CUSTOMER_MESSAGES.capture,
+            },
+          })
+          .catch((err) => logger.error(`[omniflow] cancelling order ${flow.order_id} failed: ${errorMessage(err)}`))
+      }
+      const [current] = await service.listOrderFlows({ order_id: flow.order_id })
+      if (current?.stage === "awaiting_payment" && current.payment_deadline_at && new Date(current.payment_deadline_at) <= now) {
+        await cancelOrderFlowWorkflow(container)
+          .run({
+            input: {
+              order_id: flow.order_id,
+              reason: "payment deadline passed",
+              customer_message: CUSTOMER_MESSAGES.payment,
+            },
+          })
+          .then(() => summary.payments_expired++)
+          .catch((err) => logger.error(`[omniflow] cancelling order ${flow.order_id} failed: ${errorMessage(err)}`))
+      }
+      await advanceOrderFlow(container, flow.order_id, { now })
     }
-    const [current] = await service.listOrderFlows({ order_id: flow.order_id })
-    if (current?.stage === "awaiting_payment" && current.payment_deadline_at && new Date(current.payment_deadline_at) <= now) {
-      await cancelOrderFlowWorkflow(container)
-        .run({
-          input: {
-            order_id: flow.order_id,
-            reason: "payment deadline passed",
-            customer_message: CUSTOMER_MESSAGES.payment,
-          },
-        })
-        .then(() => summary.payments_expired++)
-        .catch((err) => logger.error(`[omniflow] cancelling order ${flow.order_id} failed: ${errorMessage(err)}`))
-    }
-    await advanceOrderFlow(container, flow.order_id, { now })
-  }
+  )
 
   // Flows left between stages (their driver stopped, or the shipping window passed).
   // Claims make it safe to drive a flow another caller is driving right now.
-  const stalled = await service.listOrderFlows({ stage: ["approved", "rejected", "paid"] }, { take: 100 })
-  for (const flow of stalled) {
-    const before = flow.stage
-    const after = await advanceOrderFlow(container, flow.order_id, { now })
-    if (after !== before) {
-      summary.advanced++
+  await inBatches(
+    (exclude) =>
+      service.listOrderFlows(
+        { stage: ["approved", "rejected", "paid"], ...notIn(exclude) },
+        { take: BATCH, order: { updated_at: "ASC", id: "ASC" } }
+      ),
+    async (flow) => {
+      const after = await advanceOrderFlow(container, flow.order_id, { now })
+      if (after !== flow.stage) {
+        summary.advanced++
+      }
     }
-  }
+  )
   return summary
 }
 

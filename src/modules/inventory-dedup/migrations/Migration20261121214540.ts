@@ -9,6 +9,8 @@ export class Migration20261121214540 extends Migration {
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_inventory_dedup_claim_order_id" ON "inventory_dedup_claim" ("order_id") WHERE deleted_at IS NULL;`);
 
     this.addSql(`alter table if exists "inventory_dedup_effect" add constraint "inventory_dedup_effect_kind_check" check("kind" in ('claim', 'release', 'convert', 'reserve', 'restock', 'consume', 'cancel', 'recover'));`);
+    // Order cancellations were recorded as restocks before they became an effect of their own.
+    this.addSql(`update "inventory_dedup_effect" set "kind" = 'cancel' where "kind" = 'restock' and "key" like 'order:%:cancel';`);
   }
 
   override async down(): Promise<void> {

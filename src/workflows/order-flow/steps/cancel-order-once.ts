@@ -15,7 +15,7 @@ export const cancelOrderOnceStep = createStep(
   cancelOrderOnceStepId,
   async ({ order_id }: { order_id: string }, { container }) => {
     const ledger: InventoryDedupModuleService = container.resolve(INVENTORY_DEDUP_MODULE)
-    const { result, replayed } = await ledger.applyOnce(`order:${order_id}:cancel`, "restock", async () => {
+    const { result, replayed } = await ledger.applyOnce(`order:${order_id}:cancel`, "cancel", async () => {
       const order = await findOrder(container, order_id, ["id", "status", "canceled_at"])
       if (order?.status === "canceled") {
         return { order_id, already_canceled: true }

@@ -1,0 +1,69 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { RISK_REVIEW_MODULE, RiskReviewModuleService } from "../../src/modules/risk-review"
+import { enforceOrderFlowDeadlines } from "../../src/workflows/order-flow"
+
+jest.setTimeout(600 * 1000)
+
+// Undecided reviews are approved at their deadline; approved orders wait (no capture), which
+// is what used to fill the job's only batch and starve everything behind it.
+const previous = process.env.OMNIFLOW_OPTIONS
+process.env.OMNIFLOW_OPTIONS = JSON.stringify({
+  riskReview: { deadlinePolicy: "approve" },
+  orderFlow: { capturePayment: false },
+})
+afterAll(() => {
+  if (previous === undefined) delete process.env.OMNIFLOW_OPTIONS
+  else process.env.OMNIFLOW_OPTIONS = previous
+})
+
+const DUE = 1000
+
+medusaIntegrationTestRunner({
+  inApp: true,
+  env: { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS },
+  testSuite: ({ getContainer }) => {
+    it(`handles ${DUE} reviews due at once in one pass, in due-time order, none starved`, async () => {
+      const container = getContainer()
+      const service = container.resolve<RiskReviewModuleService>(RISK_REVIEW_MODULE)
+      const now = Date.now()
+      const orderIds = Array.from({ length: DUE }, (_, i) => `order_due_${String(i).padStart(4, "0")}`)
+      // 150 flows approved earlier wait first in line (oldest), as they would in a real shop.
+      await service.createOrderFlows(
+        orderIds.slice(0, 150).map((order_id) => ({ order_id: `${order_id}_waiting`, stage: "approved" as const }))
+      )
+      await service.createOrderFlows(orderIds.map((order_id) => ({ order_id, stage: "under_review" as const })))
+      await service.createRiskReviews(
+        orderIds.map((order_id, i) => ({
+          order_id,
+          status: "pending" as const,
+          score: 60,
+          level: "medium",
+          reasons: [] as unknown as Record<string, unknown>,
+          order_summary: {},
+          // Due between 1 and 1000 minutes ago.
+          deadline_at: new Date(now - (i + 1) * 60_000),
+        }))
+      )
+
+      const started = Date.now()
+      const summary = await enforceOrderFlowDeadlines(container, new Date(now))
+      const seconds = (Date.now() - started) / 1000
+      // eslint-disable-next-line no-console
+      console.log(`deadline job: ${DUE} due reviews decided and moved on in ${seconds.toFixed(1)} s`)
+
+      expect(summary.reviews_expired).toBe(DUE)
+      const [, pending] = await service.listAndCountRiskReviews({ status: "pending" })
+      expect(pending).toBe(0)
+      const decided = await service.listRiskReviews({ status: "approved" }, { take: DUE })
+      expect(decided.every((r) => r.decided_by === "system:deadline")).toBe(true)
+      const [, underReview] = await service.listAndCountOrderFlows({ stage: "under_review" })
+      expect(underReview).toBe(0)
+      const [, approved] = await service.listAndCountOrderFlows({ stage: "approved" })
+      expect(approved).toBe(DUE + 150)
+
+      // The most overdue went first.
+      const order = await service.listRiskReviews({ status: "approved" }, { take: DUE, order: { decided_at: "ASC" } })
+      expect(order[0].order_id).toBe(orderIds[DUE - 1])
+    })
+  },
+})
