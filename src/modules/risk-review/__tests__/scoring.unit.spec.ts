@@ -54,6 +54,20 @@ describe("risk scoring", () => {
     expect(result.decision).toBe("hold")
   })
 
+  it("holds an order whose stock could not be reserved, whatever its other points", () => {
+    const ordinary = assessRisk(facts(), rules)
+    expect(ordinary.decision).toBe("approve")
+    const cutOff = assessRisk(facts({ unreserved: [{ sku: "GEISHA", missing: 2 }] }), rules)
+    expect(cutOff.decision).toBe("hold")
+    expect(cutOff.reasons).toContainEqual({
+      rule: "stock_unreserved",
+      points: rules.holdScore,
+      detail: "no stock left to reserve for 2 × GEISHA",
+    })
+    // Lines that lack nothing do not fire the rule.
+    expect(assessRisk(facts({ unreserved: [{ sku: "X", missing: 0 }] }), rules).decision).toBe("approve")
+  })
+
   it("a first order alone is not enough to hold", () => {
     const result = assessRisk(facts({ previous_orders: 0 }), rules)
     expect(result).toMatchObject({ score: 15, decision: "approve", level: "low" })
