@@ -1,3 +1,4 @@
+import path from "path"
 import { defineConfig, loadEnv, Modules } from "@medusajs/framework/utils"
 import { OmniflowOptionsInput, parseOmniflowOptions } from "./src/options"
 
@@ -52,6 +53,25 @@ const redisModules = redisUrl
     ]
   : []
 
+// Test-only: a fulfilment provider that fails at the stock locations a shipping option names
+// (integration-tests/providers/failing-fulfillment). Never registered unless asked for.
+const testModules =
+  process.env.OMNIFLOW_TEST_PROVIDERS === "true"
+    ? [
+        {
+          key: Modules.FULFILLMENT,
+          resolve: "@medusajs/medusa/fulfillment",
+          options: {
+            providers: [
+              { resolve: "@medusajs/medusa/fulfillment-manual", id: "manual" },
+              // Absolute: Medusa reads a "./" provider path as relative to ./src.
+              { resolve: path.join(__dirname, "integration-tests/providers/failing-fulfillment"), id: "failing" },
+            ],
+          },
+        },
+      ]
+    : []
+
 const ownModules = ["omniflow", "inventory-dedup", "recommendation", "risk-review"].map((name) => ({
   resolve: `./src/modules/${name}`,
   options: omniflowOptions,
@@ -76,6 +96,7 @@ module.exports = defineConfig({
   modules: [
     ...ownModules,
     ...redisModules,
+    ...testModules,
     // Customer notifications of the order flow go out on "email"; the local provider logs them.
     {
       key: Modules.NOTIFICATION,

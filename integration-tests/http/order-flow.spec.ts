@@ -8,30 +8,35 @@ import { enforceOrderFlowDeadlines } from "../../src/workflows/order-flow"
 import orderFlowOrderPlaced from "../../src/subscribers/order-flow-order-placed"
 import { ADDRESS, adminHeaders, completeCart, prepareCart, registerCustomer, storeHeaders } from "../helpers/storefront"
 import { stockFigures } from "../helpers/stock"
+import { createFailingShippingOption, prepareCartWithOption } from "../helpers/shipping"
 import { waitFor } from "../helpers/wait"
 
 jest.setTimeout(240 * 1000)
 
 const HOUR = 60 * 60 * 1000
 
-// Orders above 150 EUR are held; paid orders ship at once (no cancellation window).
+// Orders above 150 EUR are held; paid orders ship at once (no cancellation window); the
+// test fulfilment provider is registered for the failing warehouse.
 // Set before the runner loads medusa-config.ts, which it does before applying `env`.
-const previousOptions = process.env.OMNIFLOW_OPTIONS
+const previousEnv = { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS, OMNIFLOW_TEST_PROVIDERS: process.env.OMNIFLOW_TEST_PROVIDERS }
 process.env.OMNIFLOW_OPTIONS = JSON.stringify({
   riskReview: { holdAboveAmount: 150 },
   orderFlow: { shipAfterMinutes: 0 },
 })
+process.env.OMNIFLOW_TEST_PROVIDERS = "true"
 afterAll(() => {
-  if (previousOptions === undefined) {
-    delete process.env.OMNIFLOW_OPTIONS
-  } else {
-    process.env.OMNIFLOW_OPTIONS = previousOptions
+  for (const [k, v] of Object.entries(previousEnv)) {
+    if (v === undefined) {
+      delete process.env[k]
+    } else {
+      process.env[k] = v
+    }
   }
 })
 
 medusaIntegrationTestRunner({
   inApp: true,
-  env: { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS },
+  env: { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS, OMNIFLOW_TEST_PROVIDERS: "true" },
   testSuite: ({ api, getContainer }) => {
     let seed: SeedResult
     let container: MedusaContainer
@@ -52,14 +57,12 @@ medusaIntegrationTestRunner({
 
     async function placeOrder(
       lines: [string, number][],
-      opts: { token?: string; email?: string } = {}
+      opts: { token?: string; email?: string; shippingOptionId?: string } = {}
     ): Promise<any> {
-      const cartId = await prepareCart(api, key(), {
-        regionId: seed.regionId,
-        token: opts.token,
-        email: opts.email,
-        items: lines.map(([sku, quantity]) => ({ variant_id: variant(sku).id, quantity })),
-      })
+      const items = lines.map(([sku, quantity]) => ({ variant_id: variant(sku).id, quantity }))
+      const cartId = opts.shippingOptionId
+        ? await prepareCartWithOption(api, key(), { regionId: seed.regionId, items, optionId: opts.shippingOptionId })
+        : await prepareCart(api, key(), { regionId: seed.regionId, token: opts.token, email: opts.email, items })
       const placed = await completeCart(api, key(), cartId, opts.token)
       expect(placed.status).toBe(200)
       return placed.body.order
@@ -146,35 +149,37 @@ medusaIntegrationTestRunner({
       })
 
       it("cancels the fulfilments already created when one warehouse fails, and marks the flow failed", async () => {
-        const fulfillment = container.resolve(Modules.FULFILLMENT) as any
-        const original = fulfillment.createFulfillment.bind(fulfillment)
-        const spy = jest.spyOn(fulfillment, "createFulfillment").mockImplementation(async (data: any, ...rest: any[]) => {
-          if (data?.location_id === seed.stockLocations.rotterdam) {
-            throw new Error("Rotterdam carrier is down")
-          }
-          return original(data, ...rest)
+        // A real carrier integration that is down at one warehouse: the test fulfilment
+        // provider fails there. Locations ship in id order, so it fails at the second one
+        // and the first one's fulfilment has to be cancelled.
+        const [first, second] = [seed.stockLocations.berlin, seed.stockLocations.rotterdam].sort()
+        const shippingOptionId = await createFailingShippingOption(container, seed, {
+          serviceZoneOf: seed.stockLocations.rotterdam,
+          failAt: [second],
+          message: "the carrier is down",
         })
-        try {
-          const order = await placeOrder([
+        // GRINDER-STEEL is stocked only in Berlin, MUG-BLACK only in Rotterdam.
+        const order = await placeOrder(
+          [
             ["GRINDER-STEEL", 1],
             ["MUG-BLACK", 1],
-          ])
-          const flow = await waitForStage(order.id, ["fulfilled", "failed"])
-          expect(flow.flow.stage).toBe("failed")
-          expect(flow.flow.failure_reason).toMatch(/Rotterdam carrier is down/)
-          expect(flow.timeline.map((e: any) => `${e.stage}:${e.status}`)).toContain("shipment:failed")
+          ],
+          { shippingOptionId }
+        )
+        const flow = await waitForStage(order.id, ["fulfilled", "failed"])
+        expect(flow.flow.stage).toBe("failed")
+        expect(flow.flow.failure_reason).toMatch(
+          new RegExp(`Split shipment failed at .*\\(${second}\\): the carrier is down; 1 fulfilment\\(s\\) already created were cancelled`)
+        )
+        expect(flow.timeline.map((e: any) => `${e.stage}:${e.status}`)).toContain("shipment:failed")
 
-          const details = await orderDetails(order.id)
-          expect(details.fulfillments.length).toBeGreaterThanOrEqual(1)
-          expect(details.fulfillments.every((f: any) => !!f.canceled_at)).toBe(true)
-          // The Berlin unit is reserved again, not shipped.
-          const res = await container
-            .resolve(Modules.INVENTORY)
-            .listReservationItems({ line_item_id: order.items.map((i: any) => i.id) })
-          expect(res.map((r) => Number(r.quantity))).toEqual([1, 1])
-        } finally {
-          spy.mockRestore()
-        }
+        const details = await orderDetails(order.id)
+        expect(details.fulfillments.map((f: any) => [f.location_id, !!f.canceled_at])).toEqual([[first, true]])
+        // Both units are reserved again, not shipped.
+        const res = await container
+          .resolve(Modules.INVENTORY)
+          .listReservationItems({ line_item_id: order.items.map((i: any) => i.id) })
+        expect(res.map((r) => Number(r.quantity))).toEqual([1, 1])
       })
     })
 
@@ -252,7 +257,7 @@ medusaIntegrationTestRunner({
         const effects = await container
           .resolve<InventoryDedupModuleService>(INVENTORY_DEDUP_MODULE)
           .listStockEffects({ key: `order:${order.id}:cancel` })
-        expect(effects.map((e) => [e.kind, (e.result as any)?.already_canceled])).toEqual([["restock", false]])
+        expect(effects.map((e) => [e.kind, (e.result as any)?.already_canceled])).toEqual([["cancel", false]])
 
         const { data: mine } = await api.get(`/store/orders/${order.id}/omniflow`, storeHeaders(key(), customer.token))
         expect(mine.omniflow.status).toBe("canceled")

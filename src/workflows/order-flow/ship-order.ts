@@ -10,8 +10,9 @@ export const shipOrderWorkflowId = "ship-order"
 
 /**
  * Ships a paid order: hands it to the recommendation module (never blocking), then creates
- * one fulfilment per stock location that holds its reservations, in parallel. If a
- * location fails, the fulfilments already created are cancelled and the flow returns to
+ * one fulfilment per stock location that holds its reservations — one after another under
+ * the order's lock, because each fulfilment is an order change that bumps the order's
+ * version; different orders ship in parallel. If a location fails, the fulfilments already created are cancelled and the flow returns to
  * `paid`; the caller marks it failed with the reason.
  *
  * @example

@@ -1,7 +1,11 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { MathBN, MedusaError, Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, MathBN, MedusaError, Modules } from "@medusajs/framework/utils"
 import { MedusaContainer } from "@medusajs/framework/types"
-import { cancelOrderFulfillmentWorkflow, createOrderFulfillmentWorkflow } from "@medusajs/medusa/core-flows"
+import {
+  cancelOrderFulfillmentWorkflow,
+  createOrderFulfillmentWorkflow,
+  getLastFulfillmentStatus,
+} from "@medusajs/medusa/core-flows"
 import { findOrder } from "../../find-order"
 
 /** Big-number fields come back as numbers, strings or objects; core's workflows want numbers. */
@@ -21,6 +25,15 @@ export function toQuantity(value: any, raw?: any): number {
     }
   }
   throw new MedusaError(MedusaError.Types.INVALID_DATA, `Unreadable quantity ${JSON.stringify(value)} / ${JSON.stringify(raw)}`)
+}
+
+/** Like toQuantity, but zero (nothing fulfilled yet) and a missing value (no detail row) read as 0. */
+function toCount(value: any, raw?: any): number {
+  if (value == null && raw == null) {
+    return 0
+  }
+  const n = MathBN.convert(raw ?? value).toNumber()
+  return Number.isFinite(n) && n > 0 ? n : 0
 }
 
 export type ShipmentGroup = { location_id: string | null; items: { id: string; quantity: number }[] }
@@ -64,6 +77,63 @@ export function groupItemsByLocation(
   return list
 }
 
+/**
+ * What is still to ship, per line: quantity − fulfilled_quantity as the order says now.
+ * Lines already fully fulfilled (by an earlier run of this step that died before it could
+ * report, or by hand) are left out, so shipping again never ships a unit twice.
+ */
+export function unfulfilledQuantities(
+  items: { id: string; quantity: any; raw_quantity?: any; detail?: { fulfilled_quantity?: any; raw_fulfilled_quantity?: any } }[]
+): { id: string; quantity: number }[] {
+  return items.flatMap((i) => {
+    const remaining = toQuantity(i.quantity, i.raw_quantity) - toCount(i.detail?.fulfilled_quantity, i.detail?.raw_fulfilled_quantity)
+    return remaining > 0 ? [{ id: i.id, quantity: remaining }] : []
+  })
+}
+
+/**
+ * Runs `job` holding the order's lock (Medusa's Locking Module, key = the order id, the key
+ * core's own order workflows such as begin-order-edit and mark-as-delivered lock).
+ *
+ * Why: every fulfilment (and every cancellation of one) is an order change that core's
+ * order module applies read-modify-write. `registerFulfillment` → `createOrderChange_` reads
+ * `order.version` (say 1) and writes the change as version 2; confirming it copies the
+ * order's items, shipping methods and summary into new version-2 rows, each carrying only
+ * that change's fulfilled quantities, and sets `order.version = 2`. Nothing locks the order
+ * row, so two fulfilments of one order at once both read version 1 and both write version
+ * 2: every line twice, two shipping and summary rows, the total doubled, and each copy
+ * fulfilled only for its own location ("partially fulfilled"). Holding the order's lock
+ * makes each change read the version the previous one wrote. Different orders have
+ * different keys and still ship in parallel. With the default in-memory provider this
+ * protects one process; with Redis configured the lock is shared by every instance.
+ */
+async function withOrderLock<T>(container: MedusaContainer, order_id: string, job: () => Promise<T>): Promise<T> {
+  const locking = container.resolve(Modules.LOCKING)
+  let locked = false
+  try {
+    return await locking.execute(
+      order_id,
+      () => {
+        locked = true
+        return job()
+      },
+      { timeout: ORDER_LOCK_TIMEOUT_SECONDS }
+    )
+  } catch (e) {
+    if (!locked) {
+      throw new MedusaError(
+        MedusaError.Types.CONFLICT,
+        `Could not lock order ${order_id} for shipment within ${ORDER_LOCK_TIMEOUT_SECONDS} s: ${(e as Error)?.message}`
+      )
+    }
+    throw e
+  }
+}
+
+/** Longest wait for another holder of the order's lock (e.g. an order edit) to finish. */
+const ORDER_LOCK_TIMEOUT_SECONDS = 30
+
+/** One after another: each cancellation is an order change too (see withOrderLock). */
 async function cancelShipments(container: MedusaContainer, order_id: string, shipments: CreatedShipment[]) {
   const failures: string[] = []
   for (const s of shipments) {
@@ -78,63 +148,160 @@ async function cancelShipments(container: MedusaContainer, order_id: string, shi
   }
 }
 
+/** Cancels this run's fulfilments and says how that went, for the step's error message. */
+async function undoShipments(container: MedusaContainer, order_id: string, created: CreatedShipment[]): Promise<string> {
+  try {
+    await cancelShipments(container, order_id, created)
+    return `${created.length} fulfilment(s) already created were cancelled`
+  } catch (e) {
+    return `cancelling the ${created.length} fulfilment(s) already created failed: ${(e as Error).message}`
+  }
+}
+
+/** "Rotterdam Warehouse (sloc_…)", or the bare id when the location cannot be read. */
+async function describeLocation(container: MedusaContainer, location_id: string | null): Promise<string> {
+  if (!location_id) {
+    return "the shipping option's location"
+  }
+  try {
+    const query = container.resolve(ContainerRegistrationKeys.QUERY)
+    const { data } = await query.graph({ entity: "stock_location", fields: ["id", "name"], filters: { id: location_id } })
+    return data[0]?.name ? `${data[0].name} (${location_id})` : location_id
+  } catch {
+    return location_id
+  }
+}
+
+/**
+ * The order as core sees it now: `fulfillment_status` computed by core's own
+ * `getLastFulfillmentStatus` (what the admin's order page shows) and the live fulfilments.
+ */
+async function readFulfillmentState(container: MedusaContainer, order_id: string) {
+  const order = await findOrder(container, order_id, [
+    "id",
+    "items.*",
+    "items.detail.*",
+    "fulfillments.*",
+    "fulfillments.items.line_item_id",
+    "fulfillments.items.quantity",
+  ])
+  const live: CreatedShipment[] = (order?.fulfillments ?? [])
+    .filter((f: any) => !f.canceled_at)
+    .map((f: any) => ({
+      location_id: f.location_id ?? null,
+      fulfillment_id: f.id,
+      items: (f.items ?? []).map((i: any) => ({ id: i.line_item_id, quantity: toCount(i.quantity, i.raw_quantity) })),
+    }))
+  return {
+    fulfillment_status: getLastFulfillmentStatus(order) as string,
+    unfulfilled_lines: unfulfilledQuantities(order?.items ?? []).length,
+    live,
+  }
+}
+
+/**
+ * Whether core shows the whole order fulfilled: `fulfilled`, or a status further along —
+ * a fulfilment someone had already marked shipped makes core say `partially_shipped` (or
+ * `shipped`, `delivered`, …) although nothing is left to fulfil. Those count only when no
+ * line is left unfulfilled; `not_fulfilled`, `partially_fulfilled` and `canceled` never do.
+ */
+export function coreShowsFulfilled(fulfillment_status: string, unfulfilled_lines: number): boolean {
+  return (
+    fulfillment_status === "fulfilled" ||
+    (unfulfilled_lines === 0 &&
+      ["shipped", "partially_shipped", "delivered", "partially_delivered"].includes(fulfillment_status))
+  )
+}
+
+/**
+ * Ships whatever the order still has unfulfilled, one location after another, all or
+ * nothing. Must run holding the order's lock.
+ */
+async function shipRemainingLines(container: MedusaContainer, order_id: string) {
+  const order = await findOrder(container, order_id, ["id", "status", "items.*", "items.detail.*"])
+  if (!order?.items?.length) {
+    return { created: [] as CreatedShipment[], shipments: [] as CreatedShipment[], fulfillment_status: null as string | null }
+  }
+  const items = unfulfilledQuantities(order.items)
+  const groups = items.length
+    ? groupItemsByLocation(
+        items,
+        (await container.resolve(Modules.INVENTORY).listReservationItems(
+          { line_item_id: items.map((i) => i.id) },
+          { select: ["id", "line_item_id", "location_id"] }
+        )) as any
+      )
+    : []
+
+  const created: CreatedShipment[] = []
+  for (const group of groups) {
+    try {
+      const { result } = await createOrderFulfillmentWorkflow(container).run({
+        input: {
+          order_id,
+          items: group.items,
+          ...(group.location_id ? { location_id: group.location_id } : {}),
+        },
+      })
+      created.push({ ...group, fulfillment_id: (result as any).id as string })
+    } catch (e) {
+      // Later locations are not tried: their fulfilments would only be cancelled again.
+      const undone = await undoShipments(container, order_id, created)
+      throw new MedusaError(
+        MedusaError.Types.UNEXPECTED_STATE,
+        `Split shipment failed at ${await describeLocation(container, group.location_id)}: ${(e as Error)?.message}; ${undone}`
+      )
+    }
+  }
+
+  // The flow says "fulfilled" only when core says so. A mismatch here means the order
+  // changed under us in a way this step does not understand; rather than record a stage
+  // core contradicts (or leave the order half-shipped), undo this run's fulfilments and
+  // fail with core's status in the reason, so the flow shows `failed` and the admin sees why.
+  const state = await readFulfillmentState(container, order_id)
+  if (!coreShowsFulfilled(state.fulfillment_status, state.unfulfilled_lines)) {
+    const undone = await undoShipments(container, order_id, created)
+    throw new MedusaError(
+      MedusaError.Types.UNEXPECTED_STATE,
+      `Split shipment left order ${order_id} "${state.fulfillment_status}" in core, not "fulfilled" ` +
+        `(${state.unfulfilled_lines} line(s) not fulfilled); ${undone}`
+    )
+  }
+  return { created, shipments: state.live, fulfillment_status: state.fulfillment_status as string | null }
+}
+
 export const createSplitFulfillmentsStepId = "create-split-fulfillments-step"
 
 /**
- * One fulfilment per stock location, created in parallel with core's
- * createOrderFulfillmentWorkflow. All or nothing: if one location fails, the fulfilments
- * the others created are cancelled (which restores their stock and reservations) and the
- * step fails naming the location, so an order is never left half-shipped.
+ * One fulfilment per stock location with core's createOrderFulfillmentWorkflow, created one
+ * after another under the order's lock (core's order versioning does not survive two
+ * fulfilments of one order at once; see withOrderLock). All or nothing: if one location
+ * fails, the fulfilments this run created are cancelled (which restores their stock and
+ * reservations) and the step fails naming the location, so an order is never left
+ * half-shipped.
+ *
+ * Safe to run again: it ships only what the order still has unfulfilled (quantity −
+ * fulfilled_quantity per line), so a re-executed step creates no second fulfilment for a
+ * line already shipped. It succeeds only when core's `fulfillment_status` shows the order
+ * fulfilled afterwards (coreShowsFulfilled), and returns that status and every live
+ * fulfilment of the order (including ones an earlier run created) as `shipments`; its
+ * compensation cancels only what this run created.
  */
 export const createSplitFulfillmentsStep = createStep(
   createSplitFulfillmentsStepId,
   async (input: { order_id: string; skip?: boolean }, { container }) => {
     if (input.skip) {
-      return new StepResponse({ shipments: [] as CreatedShipment[] }, null)
+      return new StepResponse({ shipments: [] as CreatedShipment[], fulfillment_status: null as string | null }, null)
     }
-    const order = await findOrder(container, input.order_id, ["id", "status", "items.*"])
-    const items: { id: string; quantity: number }[] = (order?.items ?? []).map((i: any) => ({
-      id: i.id as string,
-      quantity: toQuantity(i.quantity, i.raw_quantity),
-    }))
-    if (!items.length) {
-      return new StepResponse({ shipments: [] as CreatedShipment[] }, null)
-    }
-    const reservations = await container.resolve(Modules.INVENTORY).listReservationItems(
-      { line_item_id: items.map((i) => i.id) },
-      { select: ["id", "line_item_id", "location_id"] }
+    const { created, shipments, fulfillment_status } = await withOrderLock(container, input.order_id, () =>
+      shipRemainingLines(container, input.order_id)
     )
-    const groups = groupItemsByLocation(items, reservations as any)
-
-    const settled = await Promise.allSettled(
-      groups.map(async (group) => {
-        const { result } = await createOrderFulfillmentWorkflow(container).run({
-          input: {
-            order_id: input.order_id,
-            items: group.items,
-            ...(group.location_id ? { location_id: group.location_id } : {}),
-          },
-        })
-        return { ...group, fulfillment_id: (result as any).id as string }
-      })
-    )
-    const created = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []))
-    const failed = settled.flatMap((s, i) =>
-      s.status === "rejected" ? [`${groups[i].location_id ?? "default location"}: ${(s.reason as Error)?.message}`] : []
-    )
-    if (failed.length) {
-      await cancelShipments(container, input.order_id, created)
-      throw new MedusaError(
-        MedusaError.Types.UNEXPECTED_STATE,
-        `Split shipment failed at ${failed.join("; ")}; ${created.length} fulfilment(s) already created were cancelled`
-      )
-    }
-    return new StepResponse({ shipments: created }, { order_id: input.order_id, shipments: created })
+    return new StepResponse({ shipments, fulfillment_status }, { order_id: input.order_id, shipments: created })
   },
   async (undo, { container }) => {
     if (!undo?.shipments.length) {
       return
     }
-    await cancelShipments(container, undo.order_id, undo.shipments)
+    await withOrderLock(container, undo.order_id, () => cancelShipments(container, undo.order_id, undo.shipments))
   }
 )
