@@ -10,6 +10,14 @@ import { formatDateTime, formatDetail, formatRelative, humanize } from "../lib/f
 import { useOrderOmniflow } from "../lib/queries"
 import type { OrderFlow, OrderFlowEvent, RiskReview } from "../lib/types"
 
+/** Who did something, as the admin API resolves it from the ids it records. */
+type Actor = { type: "user" | "api_key" | "system" | "unknown"; id: string; name: string; email?: string | null }
+/** A timeline entry with its wording (the title names who decided); older servers send only the raw fields. */
+type ReadableEvent = OrderFlowEvent & { title?: string; summary?: string; actor?: Actor | null }
+type ReadableReview = RiskReview & { decided_by_actor?: Actor | null }
+
+const actorLabel = (actor: Actor) => (actor.email && actor.email !== actor.name ? `${actor.name} (${actor.email})` : actor.name)
+
 /** Where the order stands in OmniFlow: stage, risk, review, and every step taken. */
 const OrderOmniflowWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => {
   const { data, isLoading, isError, error } = useOrderOmniflow(order.id)
@@ -38,9 +46,12 @@ const OrderOmniflowWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => 
         <>
           <FlowSummary flow={view.flow} />
           {view.risk_review && (
-            <ReviewSection review={view.risk_review} onDecide={(decision) => setPending({ review: view.risk_review!, decision })} />
+            <ReviewSection
+              review={view.risk_review as ReadableReview}
+              onDecide={(decision) => setPending({ review: view.risk_review!, decision })}
+            />
           )}
-          <Timeline events={view.timeline} />
+          <Timeline events={view.timeline as ReadableEvent[]} />
         </>
       )}
       <DecisionDrawer pending={pending} onClose={() => setPending(null)} />
@@ -101,7 +112,7 @@ const ReviewSection = ({
   review,
   onDecide,
 }: {
-  review: RiskReview
+  review: ReadableReview
   onDecide: (decision: "approve" | "reject") => void
 }) => (
   <Field label="Review">
@@ -111,7 +122,7 @@ const ReviewSection = ({
         <Text size="small" className="text-ui-fg-subtle">
           {review.status === "pending"
             ? `due ${formatDateTime(review.deadline_at)} (${formatRelative(review.deadline_at)})`
-            : `${review.decided_by === "system:deadline" ? "by deadline" : "by admin"} · ${formatDateTime(review.decided_at)}`}
+            : `${decidedBy(review)} · ${formatDateTime(review.decided_at)}`}
         </Text>
       </div>
       {review.status === "pending" && (
@@ -133,7 +144,12 @@ const ReviewSection = ({
   </Field>
 )
 
-const Timeline = ({ events }: { events: OrderFlowEvent[] }) => (
+function decidedBy(review: ReadableReview): string {
+  if (review.decided_by === "system:deadline" || review.decided_by_actor?.type === "system") return "at the deadline"
+  return review.decided_by_actor ? `by ${actorLabel(review.decided_by_actor)}` : "by admin"
+}
+
+const Timeline = ({ events }: { events: ReadableEvent[] }) => (
   <div className="px-6 py-4">
     <Text size="small" weight="plus" className="text-ui-fg-subtle mb-3">
       Timeline
@@ -149,19 +165,33 @@ const Timeline = ({ events }: { events: OrderFlowEvent[] }) => (
             <span className="bg-ui-fg-muted absolute -left-[21px] top-1.5 size-2 rounded-full" />
             <div className="flex flex-wrap items-baseline gap-x-2">
               <Text size="small" weight="plus">
-                {humanize(e.stage)}
-              </Text>
-              <Text size="small" className="text-ui-fg-subtle">
-                {humanize(e.status)}
+                {e.title ?? `${humanize(e.stage)} · ${humanize(e.status)}`}
               </Text>
               <Text size="xsmall" className="text-ui-fg-muted ml-auto">
                 {formatDateTime(e.created_at)}
               </Text>
             </div>
-            {e.detail && (
-              <Text size="xsmall" className="text-ui-fg-subtle break-all">
-                {formatDetail(e.detail)}
+            {e.summary ? (
+              <Text size="xsmall" className="text-ui-fg-subtle">
+                {e.summary}
               </Text>
+            ) : (
+              e.title === undefined &&
+              e.detail && (
+                <Text size="xsmall" className="text-ui-fg-subtle break-all">
+                  {formatDetail(e.detail)}
+                </Text>
+              )
+            )}
+            {e.title !== undefined && e.detail && (
+              <details className="mt-1">
+                <summary className="text-ui-fg-muted txt-compact-xsmall cursor-pointer select-none">
+                  Recorded data ({humanize(e.stage)} · {humanize(e.status)})
+                </summary>
+                <Text size="xsmall" className="text-ui-fg-muted break-all">
+                  {formatDetail(e.detail)}
+                </Text>
+              </details>
             )}
           </li>
         ))}

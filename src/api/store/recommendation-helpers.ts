@@ -13,6 +13,7 @@ import { RECOMMENDATION_MODULE } from "../../modules/recommendation"
 import { ContentIndex } from "../../modules/recommendation/content-similarity"
 import { recommendationCacheKey, RecommendationCacheKind } from "../../modules/recommendation/response-cache"
 import RecommendationModuleService from "../../modules/recommendation/service"
+import { echoId } from "../utils/validate-path"
 import { RecommendationSource } from "../../modules/recommendation/types"
 
 export type StoreRecommendationsQuery = {
@@ -234,7 +235,7 @@ async function servable(req: Request, products: ListedProduct[]): Promise<Set<st
 }
 
 function notFound(productId: string) {
-  return new MedusaError(MedusaError.Types.NOT_FOUND, `Product with id: ${productId} was not found`)
+  return new MedusaError(MedusaError.Types.NOT_FOUND, `Product with id: ${echoId(productId)} was not found`)
 }
 
 async function contentIndexFor(req: Request, mustContain: string[]): Promise<ContentIndex> {

@@ -5,72 +5,46 @@ import {
   MedusaResponse,
   MedusaStoreRequest,
   MiddlewareRoute,
-  prepareRetrieveQuery,
 } from "@medusajs/framework/http"
 import { ICacheService } from "@medusajs/framework/types"
 import { MedusaError, Modules } from "@medusajs/framework/utils"
+import { z } from "@medusajs/framework/zod"
 import { defaultStoreProductFields } from "@medusajs/medusa/api/store/products/query-config"
 import { normalizeDataForContext } from "@medusajs/medusa/api/utils/middlewares/products/index"
-import { z } from "zod"
 import { RECOMMENDATION_MODULE } from "../../modules/recommendation"
 import { recommendationCacheKey, recommendationGenerations } from "../../modules/recommendation/response-cache"
 import RecommendationModuleService from "../../modules/recommendation/service"
-import { describeZodIssues } from "../utils/validate-query"
+import { echoId, validatePathIds } from "../utils/validate-path"
+import { idParam, validateQuery, wholeNumber } from "../utils/validators"
 import { customerGroupIds, localeKeyOf, recommendationCacheContexts, regionPricing } from "./recommendation-helpers"
 
-export const StoreRecommendationsParams = z
-  .object({
-    limit: z.coerce
-      .number({ invalid_type_error: "Expected an integer from 1 to 50" })
-      .int()
-      .min(1)
-      .max(50)
-      .default(10),
-    region_id: z.string().min(1).optional(),
-    country_code: z
-      .string()
-      .regex(/^[a-zA-Z]{2}$/, "Expected a two-letter country code")
-      .transform((c) => c.toLowerCase())
-      .optional(),
-    // Read by Medusa's locale middleware; accepted here so the strict schema lets it through.
-    locale: z.string().min(2).max(35).optional(),
-    in_stock: z
-      .enum(["true", "false"])
-      .transform((v) => v === "true")
-      .optional(),
-  })
-  .strict()
-
-// The store product list's default fields, in the form Query expects ("*variants" → "variants.*").
-let storeProductFields: Promise<string[]> | undefined
-const productFields = () =>
-  (storeProductFields ??= prepareRetrieveQuery(
-    {},
-    { defaults: defaultStoreProductFields, isList: false }
-  ).then((c) => c.remoteQueryConfig.fields as string[]))
+/**
+ * `locale` is not listed: Medusa's locale middleware reads it (and removes it from the query)
+ * before this runs, and OmniFlow's guard in front of that refuses a value it cannot read.
+ */
+export const StoreRecommendationsParams = z.object({
+  limit: wholeNumber("limit", { min: 1, max: 50 }).default(10),
+  region_id: idParam("region_id").optional(),
+  country_code: z
+    .string()
+    .regex(/^[a-zA-Z]{2}$/, { error: "country_code must be a two-letter country code" })
+    .transform((c) => c.toLowerCase())
+    .optional(),
+  in_stock: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
+})
 
 /**
- * Validates the query and prepares what Medusa's own pricing middlewares expect, so the
+ * Validates the query and prepares what Medusa's own pricing middlewares expect (the store
+ * product list's default fields, `region_id` / `country_code` as filterable fields), so the
  * recommended products carry the same fields and calculated prices as the store product list.
  */
-async function validateRecommendationsQuery(
-  req: MedusaRequest,
-  _res: MedusaResponse,
-  next: MedusaNextFunction
-) {
-  const parsed = StoreRecommendationsParams.safeParse(req.query)
-  if (!parsed.success) {
-    return next(new MedusaError(MedusaError.Types.INVALID_DATA, `Invalid request: ${describeZodIssues(parsed.error)}`))
-  }
-  const { region_id, country_code } = parsed.data
-  req.validatedQuery = parsed.data
-  req.filterableFields = {
-    ...(region_id ? { region_id } : {}),
-    ...(country_code ? { country_code } : {}),
-  }
-  req.queryConfig = { fields: [...(await productFields())], pagination: {} } as MedusaRequest["queryConfig"]
-  next()
-}
+const validateRecommendationsQuery = validateQuery(StoreRecommendationsParams, {
+  defaults: defaultStoreProductFields,
+  isList: false,
+})
 
 /**
  * Answers from the response cache when the same question (product or customer, sales
@@ -143,7 +117,7 @@ async function setRecommendationPriceContexts(
     if (!region) {
       throw new MedusaError(
         MedusaError.Types.INVALID_DATA,
-        `Region with id ${regionId} not found when populating the pricing context`
+        `Region with id ${echoId(regionId)} not found when populating the pricing context`
       )
     }
     const pricingContext: Record<string, unknown> = { region_id: region.id, currency_code: region.currency_code }
@@ -174,6 +148,7 @@ export const recommendationMiddlewares: MiddlewareRoute[] = [
     method: ["GET"],
     matcher: "/store/products/:id/recommendations",
     middlewares: [
+      validatePathIds,
       // Optional login: a logged-in customer's group prices apply.
       authenticate("customer", ["session", "bearer"], { allowUnauthenticated: true }),
       validateRecommendationsQuery,

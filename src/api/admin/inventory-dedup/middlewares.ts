@@ -1,15 +1,12 @@
 import { MiddlewareRoute } from "@medusajs/framework/http"
-import { z } from "zod"
-import { validateQuery } from "../../utils/validate-query"
+import { z } from "@medusajs/framework/zod"
+import { idParam, pageParams, validateQuery } from "../../utils/validators"
 
-export const AdminListClaimsParams = z
-  .object({
-    status: z.enum(["held", "converted", "released"]).optional(),
-    cart_id: z.string().min(1).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    offset: z.coerce.number().int().min(0).default(0),
-  })
-  .strict()
+export const AdminListClaimsParams = z.object({
+  status: z.enum(["held", "converted", "released"]).optional(),
+  cart_id: idParam("cart_id").optional(),
+  ...pageParams({ limit: 20, maxLimit: 100 }),
+})
 
 export type AdminListClaimsParamsType = z.infer<typeof AdminListClaimsParams>
 
@@ -17,6 +14,6 @@ export const inventoryDedupAdminMiddlewares: MiddlewareRoute[] = [
   {
     method: ["GET"],
     matcher: "/admin/inventory-dedup/claims",
-    middlewares: [validateQuery(AdminListClaimsParams)],
+    middlewares: [validateQuery(AdminListClaimsParams, { defaults: [], isList: true })],
   },
 ]

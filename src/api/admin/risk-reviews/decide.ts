@@ -2,6 +2,7 @@ import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/
 import { MedusaError } from "@medusajs/framework/utils"
 import { RISK_REVIEW_MODULE, RiskReviewModuleService } from "../../../modules/risk-review"
 import { advanceOrderFlow, decideRiskReviewWorkflow } from "../../../workflows/order-flow"
+import { echoId } from "../../utils/validate-path"
 
 /**
  * Shared by approve and reject: records the decision (409 with the current status when it
@@ -16,7 +17,7 @@ export async function decideRiskReview(
   const service: RiskReviewModuleService = req.scope.resolve(RISK_REVIEW_MODULE)
   const [review] = await service.listRiskReviews({ id: req.params.id })
   if (!review) {
-    throw new MedusaError(MedusaError.Types.NOT_FOUND, `Risk review ${req.params.id} was not found`)
+    throw new MedusaError(MedusaError.Types.NOT_FOUND, `Risk review ${echoId(req.params.id)} was not found`)
   }
   const conflict = (current: { status: string; decided_at?: unknown; decided_by?: unknown }) =>
     res.status(409).json({

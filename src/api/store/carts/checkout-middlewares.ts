@@ -6,6 +6,7 @@ import { OMNIFLOW_MODULE, OmniflowModuleService } from "../../../modules/omniflo
 import { getCartStockNeeds } from "../../../workflows/checkout-guard/cart-stock-needs"
 import { recoverCheckoutWorkflow } from "../../../workflows/inventory-dedup"
 import { AdmissionGate } from "./admission"
+import { validatePathIds } from "../../utils/validate-path"
 
 let gate: AdmissionGate | null = null
 
@@ -117,6 +118,6 @@ export const checkoutMiddlewares: MiddlewareRoute[] = [
   {
     method: ["POST"],
     matcher: "/store/carts/:id/complete",
-    middlewares: [checkoutAdmission],
+    middlewares: [validatePathIds, checkoutAdmission],
   },
 ]
