@@ -106,7 +106,7 @@ module.exports = defineConfig({
           {
             resolve: "@medusajs/medusa/notification-local",
             id: "local",
-            options: { name: "Local Notification Provider", channels: ["email", "feed"] },
+            options: { name: "Local Notification Provider", channels: (process.env.OMNIFLOW_NOTIFICATION_CHANNELS ?? "email,feed").split(",") },
           },
         ],
       },

@@ -108,6 +108,12 @@ export const omniflowOptionsSchema = z
          * its last move was cut off by a crash and is resumed from its stored state.
          */
         stuckAfterMinutes: z.number().positive().default(10),
+        /**
+         * The Notification-module channel customers are told on (cancellations). A missing
+         * or failing channel never decides an order's fate: the failure is on the timeline
+         * and retried by the sweeper; the boot warns when no provider serves the channel.
+         */
+        notificationChannel: z.string().min(1).default("email"),
       })
       .strict()
       .default({}),

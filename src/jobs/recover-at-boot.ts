@@ -1,15 +1,29 @@
 import { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { OMNIFLOW_MODULE, OmniflowModuleService } from "../modules/omniflow"
+import { RISK_REVIEW_MODULE, RiskReviewModuleService } from "../modules/risk-review"
 import { sweepOrderFlows } from "../workflows/order-flow"
 import { recoverAbandonedCheckouts } from "./reconcile-stock-claims"
 
 /**
- * Once, a few seconds after the server starts: completions cut off by the previous
- * process's death are finished or ended, and the flows it left behind started or resumed,
- * now rather than at the next periodic run.
+ * Once, a few seconds after the server starts: warns when no notification provider serves
+ * the channel customers are told on; completions cut off by the previous process's death
+ * are finished or ended, and the flows it left behind started or resumed, now rather than
+ * at the next periodic run.
  */
 export default async function recoverAtBoot(container: MedusaContainer) {
-  if ((container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions().inventoryDedup.checkoutGuard) {
+  const options = (container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions()
+  const channel = options.orderFlow.notificationChannel
+  if (options.orderFlow.enabled && !(await (container.resolve(RISK_REVIEW_MODULE) as RiskReviewModuleService).notificationChannelServed(channel))) {
+    container
+      .resolve(ContainerRegistrationKeys.LOGGER)
+      .warn(
+        `[omniflow] customer notifications go out on the "${channel}" channel, but no notification provider serves it: ` +
+          `orders are still cancelled, and each failed notification is shown on the order's timeline and retried. ` +
+          `Configure a provider for "${channel}" or set orderFlow.notificationChannel.`
+      )
+  }
+  if (options.inventoryDedup.checkoutGuard) {
     await recoverAbandonedCheckouts(container)
   }
   await sweepOrderFlows(container)

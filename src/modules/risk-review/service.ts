@@ -107,6 +107,41 @@ export default class RiskReviewModuleService extends MedusaService({
     return rows.map((r) => r.id as string)
   }
 
+  /**
+   * Customer notifications whose last attempt failed and that have not been sent since,
+   * with what is needed to send them again (template, data) and how often they were tried.
+   */
+  @InjectManager()
+  async listFailedNotifications(
+    input: { max_attempts: number; limit: number },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ order_id: string; template: string; data: Record<string, unknown>; attempts: number }[]> {
+    const em = sharedContext.manager as SqlManager
+    const rows = await em.execute(
+      `SELECT e.order_id, e.detail->>'template' AS template, (array_agg(e.detail->'data' ORDER BY e.created_at DESC))[1] AS data,
+              COUNT(*) AS attempts
+         FROM order_flow_event e
+        WHERE e.stage = 'notification' AND e.status = 'failed' AND e.deleted_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM order_flow_event s
+                           WHERE s.order_id = e.order_id AND s.stage = 'notification' AND s.status = 'sent'
+                             AND s.detail->>'template' = e.detail->>'template' AND s.deleted_at IS NULL)
+        GROUP BY 1, 2 HAVING COUNT(*) < ? ORDER BY MIN(e.created_at) LIMIT ?`,
+      [input.max_attempts, input.limit]
+    )
+    return rows.map((r) => ({ ...r, data: r.data ?? {}, attempts: Number(r.attempts) }))
+  }
+
+  /** Whether an enabled Notification-module provider serves `channel`. */
+  @InjectManager()
+  async notificationChannelServed(channel: string, @MedusaContext() sharedContext: Context = {}): Promise<boolean> {
+    const em = sharedContext.manager as SqlManager
+    const [row] = await em.execute(
+      `SELECT 1 AS ok FROM notification_provider WHERE is_enabled = true AND ? = ANY(channels) AND deleted_at IS NULL LIMIT 1`,
+      [channel]
+    )
+    return !!row
+  }
+
   /** Undoes `startFlow` for a flow that never got past its first stage. */
   @InjectTransactionManager()
   async discardFlow(order_id: string, @MedusaContext() sharedContext: Context = {}) {

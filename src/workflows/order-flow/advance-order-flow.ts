@@ -7,6 +7,7 @@ import { captureOrderPaymentWorkflow } from "./capture-order-payment"
 import { decideRiskReviewWorkflow } from "./decide-risk-review"
 import { shipOrderWorkflow } from "./ship-order"
 import { startOrderFlowWorkflow } from "./start-order-flow"
+import { retryCustomerNotificationWorkflow } from "./retry-customer-notification"
 
 const MINUTE_MS = 60 * 1000
 const BATCH = 100
@@ -277,7 +278,7 @@ const IN_FLIGHT_STAGES: OrderFlowStage[] = ["assessing", "capturing", "shipping"
  */
 export async function sweepOrderFlows(container: MedusaContainer, now: Date = new Date()) {
   const options = (container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions().orderFlow
-  const summary = { started: 0, resumed: 0 }
+  const summary = { started: 0, resumed: 0, notifications_retried: 0 }
   if (!options.enabled) {
     return summary
   }
@@ -329,5 +330,17 @@ export async function sweepOrderFlows(container: MedusaContainer, now: Date = ne
       logger.error(`[omniflow] resuming the flow of ${order_id} failed: ${errorMessage(e)}`)
     }
   }
+
+  // Customer notifications that failed (no provider for the channel, a provider error) are
+  // tried again, a bounded number of times; each attempt is on the order's timeline.
+  const failed = await service.listFailedNotifications({ max_attempts: MAX_NOTIFICATION_ATTEMPTS, limit: 100 })
+  for (const n of failed) {
+    await retryCustomerNotificationWorkflow(container)
+      .run({ input: { order_id: n.order_id, template: n.template, data: n.data } })
+      .then(() => summary.notifications_retried++)
+      .catch((e) => logger.error(`[omniflow] retrying a notification for ${n.order_id} failed: ${errorMessage(e)}`))
+  }
   return summary
 }
+
+const MAX_NOTIFICATION_ATTEMPTS = 10
