@@ -142,6 +142,60 @@ export default class RiskReviewModuleService extends MedusaService({
     return !!row
   }
 
+  /**
+   * Fulfilments of the order's lines that core never registered on the order: a
+   * `createOrderFulfillmentWorkflow` cut off by a crash after the fulfilment module created
+   * the fulfilment. For each line, `reserved` is what the line still has reserved at the
+   * fulfilment's location — less than the fulfilment's quantity means core already counted
+   * the stock down and updated the reservation (those steps run in that order).
+   */
+  @InjectManager()
+  async listUnregisteredFulfillments(
+    order_id: string,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ fulfillment_id: string; location_id: string; items: { line_item_id: string; quantity: number; reserved: number }[] }[]> {
+    const em = sharedContext.manager as SqlManager
+    const rows = await em.execute(
+      `SELECT f.id AS fulfillment_id, f.location_id, fi.line_item_id, fi.quantity,
+              COALESCE((SELECT SUM(r.quantity) FROM reservation_item r
+                         WHERE r.line_item_id = fi.line_item_id AND r.location_id = f.location_id
+                           AND r.deleted_at IS NULL), 0) AS reserved
+         FROM fulfillment f
+         JOIN fulfillment_item fi ON fi.fulfillment_id = f.id AND fi.deleted_at IS NULL
+        WHERE f.canceled_at IS NULL AND f.deleted_at IS NULL
+          AND fi.line_item_id IN (SELECT oi.item_id FROM order_item oi JOIN "order" o ON o.id = oi.order_id AND o.version = oi.version
+                                   WHERE o.id = ? AND oi.deleted_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM order_change_action a
+                           WHERE a.reference = 'fulfillment' AND a.reference_id = f.id AND a.deleted_at IS NULL)
+        ORDER BY f.created_at, fi.line_item_id`,
+      [order_id]
+    )
+    const byFulfillment = new Map<string, { fulfillment_id: string; location_id: string; items: any[] }>()
+    for (const r of rows) {
+      const f = byFulfillment.get(r.fulfillment_id) ?? { fulfillment_id: r.fulfillment_id, location_id: r.location_id, items: [] }
+      f.items.push({ line_item_id: r.line_item_id, quantity: Number(r.quantity), reserved: Number(r.reserved) })
+      byFulfillment.set(r.fulfillment_id, f)
+    }
+    return [...byFulfillment.values()]
+  }
+
+  /**
+   * Reservations still held for order lines core already fulfilled in full: a fulfilment
+   * cut off between registering on the order and taking its reservations down.
+   */
+  @InjectManager()
+  async listReservationsOfFulfilledLines(order_id: string, @MedusaContext() sharedContext: Context = {}): Promise<string[]> {
+    const em = sharedContext.manager as SqlManager
+    const rows = await em.execute(
+      `SELECT r.id FROM reservation_item r
+         JOIN order_item oi ON oi.item_id = r.line_item_id AND oi.deleted_at IS NULL
+         JOIN "order" o ON o.id = oi.order_id AND o.version = oi.version
+        WHERE o.id = ? AND r.deleted_at IS NULL AND oi.fulfilled_quantity >= oi.quantity`,
+      [order_id]
+    )
+    return rows.map((r) => r.id as string)
+  }
+
   /** Undoes `startFlow` for a flow that never got past its first stage. */
   @InjectTransactionManager()
   async discardFlow(order_id: string, @MedusaContext() sharedContext: Context = {}) {
