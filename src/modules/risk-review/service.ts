@@ -170,9 +170,10 @@ export default class RiskReviewModuleService extends MedusaService({
         ORDER BY f.created_at, fi.line_item_id`,
       [order_id]
     )
-    const byFulfillment = new Map<string, { fulfillment_id: string; location_id: string; items: any[] }>()
+    type CutOff = { fulfillment_id: string; location_id: string; items: { line_item_id: string; quantity: number; reserved: number }[] }
+    const byFulfillment = new Map<string, CutOff>()
     for (const r of rows) {
-      const f = byFulfillment.get(r.fulfillment_id) ?? { fulfillment_id: r.fulfillment_id, location_id: r.location_id, items: [] }
+      const f: CutOff = byFulfillment.get(r.fulfillment_id) ?? { fulfillment_id: r.fulfillment_id, location_id: r.location_id, items: [] }
       f.items.push({ line_item_id: r.line_item_id, quantity: Number(r.quantity), reserved: Number(r.reserved) })
       byFulfillment.set(r.fulfillment_id, f)
     }
