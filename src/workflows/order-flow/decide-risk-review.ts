@@ -1,7 +1,8 @@
-import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createHook, createWorkflow, Hook, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { OrderFlowStage } from "../../modules/risk-review"
 import { decideRiskReviewStep } from "./steps/decide-risk-review"
 import { moveOrderFlowStageStep } from "./steps/move-order-flow-stage"
+import type { OrderApprovedHookInput } from "./start-order-flow"
 
 export type DecideRiskReviewWorkflowInput = {
   review_id: string
@@ -11,6 +12,8 @@ export type DecideRiskReviewWorkflowInput = {
   source: "admin" | "deadline"
   reason?: string | null
   note?: string | null
+  /** Passed as it is to the `reviewApproved` hook. */
+  additional_data?: Record<string, unknown>
 }
 
 export const decideRiskReviewWorkflowId = "decide-risk-review"
@@ -20,9 +23,26 @@ export const decideRiskReviewWorkflowId = "decide-risk-review"
  * with a conflict) and moves the order's flow out of review. Carrying the decision out —
  * capture and shipment, or cancellation — is `advanceOrderFlow`'s next stage.
  *
+ * Hook `reviewApproved` — after a held order was approved (by an admin, or by the deadline
+ * policy "approve") and its flow moved to `approved`: receives OrderApprovedHookInput with
+ * `via: "review"`, the same input as `startOrderFlowWorkflow.hooks.orderApproved`, so one
+ * handler registered on both sees every approval. A rejection runs no hook here; its
+ * cancellation runs `cancelOrderFlowWorkflow.hooks.orderCanceled`. A handler that throws
+ * fails the decision: the review is reopened and the flow goes back to `under_review`.
+ *
  * @example
  * await decideRiskReviewWorkflow(container).run({
  *   input: { review_id: "rrev_123", decision: "approve", actor_id: "user_123", source: "admin" },
+ * })
+ *
+ * @example
+ * // In the shop: src/workflows/hooks/omniflow-review-approved.ts
+ * import { StepResponse } from "@medusajs/framework/workflows-sdk"
+ * import { decideRiskReviewWorkflow } from "medusa-plugin-omniflow/workflows"
+ *
+ * decideRiskReviewWorkflow.hooks.reviewApproved(async ({ order_id, approved_by, review_id }, { container }) => {
+ *   container.resolve("logger").info(`order ${order_id} approved in review ${review_id} by ${approved_by}`)
+ *   return new StepResponse(undefined)
  * })
  */
 export const decideRiskReviewWorkflow = createWorkflow(
@@ -39,7 +59,7 @@ export const decideRiskReviewWorkflow = createWorkflow(
       }))
     )
 
-    moveOrderFlowStageStep(
+    const moved = moveOrderFlowStageStep(
       transform({ review, input }, ({ review, input }) => ({
         order_id: review.order_id,
         from: ["under_review" as OrderFlowStage],
@@ -62,6 +82,22 @@ export const decideRiskReviewWorkflow = createWorkflow(
       }))
     )
 
-    return new WorkflowResponse(review)
+    let reviewApproved!: Hook<"reviewApproved", OrderApprovedHookInput, unknown>
+    when("review-approved", { review, moved }, ({ review, moved }) => review.status === "approved" && moved?.stage === "approved").then(
+      () => {
+        reviewApproved = createHook<"reviewApproved", OrderApprovedHookInput, unknown>(
+          "reviewApproved",
+          transform({ review, input }, ({ review, input }) => ({
+            order_id: review.order_id,
+            via: "review" as const,
+            review_id: review.id,
+            approved_by: input.actor_id,
+            additional_data: input.additional_data,
+          }))
+        )
+      }
+    )
+
+    return new WorkflowResponse(review, { hooks: [reviewApproved] })
   }
 )

@@ -38,6 +38,12 @@ function toCount(value: any, raw?: any): number {
 
 export type ShipmentGroup = { location_id: string | null; items: { id: string; quantity: number }[] }
 export type CreatedShipment = ShipmentGroup & { fulfillment_id: string }
+/**
+ * One fulfilment to create: a stock location (null: the shipping option's), the lines and
+ * quantities it ships, and optionally the shipping option (carrier) to use instead of the
+ * one the customer chose.
+ */
+export type PlannedShipmentGroup = ShipmentGroup & { shipping_option_id?: string | null }
 
 /**
  * Groups the order's lines by the stock location holding their reservation. Lines without
@@ -217,21 +223,21 @@ export function coreShowsFulfilled(fulfillment_status: string, unfulfilled_lines
  * Ships whatever the order still has unfulfilled, one location after another, all or
  * nothing. Must run holding the order's lock.
  */
-async function shipRemainingLines(container: MedusaContainer, order_id: string) {
+async function shipRemainingLines(container: MedusaContainer, order_id: string, requested?: PlannedShipmentGroup[] | null) {
   const order = await findOrder(container, order_id, ["id", "status", "items.*", "items.detail.*"])
   if (!order?.items?.length) {
     return { created: [] as CreatedShipment[], shipments: [] as CreatedShipment[], fulfillment_status: null as string | null }
   }
   const items = unfulfilledQuantities(order.items)
-  const groups = items.length
-    ? groupItemsByLocation(
-        items,
-        (await container.resolve(Modules.INVENTORY).listReservationItems(
-          { line_item_id: items.map((i) => i.id) },
-          { select: ["id", "line_item_id", "location_id"] }
-        )) as any
-      )
-    : []
+  const groups: PlannedShipmentGroup[] = !items.length
+    ? []
+    : requested
+      ? fitGroupsToUnfulfilled(
+          requested,
+          items,
+          order.items.map((i: { id: string }) => i.id)
+        )
+      : groupItemsByLocation(items, await reservationsOf(container, items))
 
   const created: CreatedShipment[] = []
   for (const group of groups) {
@@ -241,9 +247,10 @@ async function shipRemainingLines(container: MedusaContainer, order_id: string) 
           order_id,
           items: group.items,
           ...(group.location_id ? { location_id: group.location_id } : {}),
+          ...(group.shipping_option_id ? { shipping_option_id: group.shipping_option_id } : {}),
         },
       })
-      created.push({ ...group, fulfillment_id: (result as any).id as string })
+      created.push({ location_id: group.location_id, items: group.items, fulfillment_id: (result as any).id as string })
     } catch (e) {
       // Later locations are not tried: their fulfilments would only be cancelled again.
       const undone = await undoShipments(container, order_id, created)
@@ -270,7 +277,89 @@ async function shipRemainingLines(container: MedusaContainer, order_id: string) 
   return { created, shipments: state.live, fulfillment_status: state.fulfillment_status as string | null }
 }
 
+/** Where the order's unfulfilled lines are reserved. */
+async function reservationsOf(container: MedusaContainer, items: { id: string }[]) {
+  return (await container.resolve(Modules.INVENTORY).listReservationItems(
+    { line_item_id: items.map((i) => i.id) },
+    { select: ["id", "line_item_id", "location_id"] }
+  )) as { line_item_id?: string | null; location_id: string }[]
+}
+
+/**
+ * Fits the groups a shop asked for (the `beforeShipment` hook of ship-order) to what the
+ * order still has unfulfilled: each line's quantity is taken from the groups in order, up
+ * to what is left, so a re-run never ships a unit twice; a line named twice in one group
+ * is merged; groups left empty are dropped. Fails, before anything is created, when a
+ * group names a line the order does not have, or when the groups leave something unshipped
+ * (the step ships the whole order or nothing).
+ */
+export function fitGroupsToUnfulfilled(
+  requested: PlannedShipmentGroup[],
+  unfulfilled: { id: string; quantity: number }[],
+  orderLineIds: string[]
+): PlannedShipmentGroup[] {
+  const lines = new Set(orderLineIds)
+  const left = new Map(unfulfilled.map((i) => [i.id, i.quantity]))
+  const groups: PlannedShipmentGroup[] = []
+  for (const group of requested) {
+    const take = new Map<string, number>()
+    for (const item of group.items ?? []) {
+      if (!lines.has(item.id)) {
+        throw new MedusaError(MedusaError.Types.INVALID_DATA, `Shipment group names ${item.id}, which is not a line of this order`)
+      }
+      const n = Math.min(Number(item.quantity) || 0, left.get(item.id) ?? 0)
+      if (n > 0) {
+        take.set(item.id, (take.get(item.id) ?? 0) + n)
+        left.set(item.id, (left.get(item.id) ?? 0) - n)
+      }
+    }
+    if (take.size) {
+      groups.push({
+        location_id: group.location_id ?? null,
+        items: [...take].map(([id, quantity]) => ({ id, quantity })),
+        ...(group.shipping_option_id ? { shipping_option_id: group.shipping_option_id } : {}),
+      })
+    }
+  }
+  const unshipped = [...left].filter(([, n]) => n > 0)
+  if (unshipped.length) {
+    throw new MedusaError(
+      MedusaError.Types.INVALID_DATA,
+      `Shipment groups leave ${unshipped.map(([id, n]) => `${n} × ${id}`).join(", ")} unshipped; they must cover every unfulfilled line`
+    )
+  }
+  return groups
+}
+
+export const planOrderShipmentStepId = "plan-order-shipment-step"
+
+/**
+ * The shipment the order would get: its unfulfilled lines grouped by the stock location
+ * holding their reservation (groupItemsByLocation). Reads only; what is shipped is decided
+ * again under the order's lock by create-split-fulfillments-step.
+ */
+export const planOrderShipmentStep = createStep(
+  planOrderShipmentStepId,
+  async (input: { order_id: string }, { container }) => {
+    const order = await findOrder(container, input.order_id, ["id", "items.*", "items.detail.*"])
+    const items = unfulfilledQuantities(order?.items ?? [])
+    const groups = items.length ? groupItemsByLocation(items, await reservationsOf(container, items)) : []
+    return new StepResponse({ groups })
+  }
+)
+
 export const createSplitFulfillmentsStepId = "create-split-fulfillments-step"
+
+export type CreateSplitFulfillmentsStepInput = {
+  order_id: string
+  skip?: boolean
+  /**
+   * The fulfilments to create instead of one per reservation location (from ship-order's
+   * `beforeShipment` hook), each optionally with its own shipping option. Fitted to what is
+   * still unfulfilled (fitGroupsToUnfulfilled). Without it, the step groups by location.
+   */
+  groups?: PlannedShipmentGroup[] | null
+}
 
 /**
  * One fulfilment per stock location with core's createOrderFulfillmentWorkflow, created one
@@ -286,15 +375,18 @@ export const createSplitFulfillmentsStepId = "create-split-fulfillments-step"
  * fulfilled afterwards (coreShowsFulfilled), and returns that status and every live
  * fulfilment of the order (including ones an earlier run created) as `shipments`; its
  * compensation cancels only what this run created.
+ *
+ * With `groups` (a shop's regrouping), those fulfilments are created instead, each from
+ * its location and with its shipping option; the same all-or-nothing and re-run rules hold.
  */
 export const createSplitFulfillmentsStep = createStep(
   createSplitFulfillmentsStepId,
-  async (input: { order_id: string; skip?: boolean }, { container }) => {
+  async (input: CreateSplitFulfillmentsStepInput, { container }) => {
     if (input.skip) {
       return new StepResponse({ shipments: [] as CreatedShipment[], fulfillment_status: null as string | null }, null)
     }
     const { created, shipments, fulfillment_status } = await withOrderLock(container, input.order_id, () =>
-      shipRemainingLines(container, input.order_id)
+      shipRemainingLines(container, input.order_id, input.groups)
     )
     return new StepResponse({ shipments, fulfillment_status }, { order_id: input.order_id, shipments: created })
   },
