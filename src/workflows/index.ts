@@ -18,9 +18,10 @@ export * from "./order-flow/steps/create-split-fulfillments"
 export * from "./order-flow/steps/decide-risk-review"
 export * from "./order-flow/steps/finish-cut-off-fulfillments"
 export * from "./order-flow/steps/get-order-payment-state"
-export * from "./order-flow/steps/hand-off-to-recommendation"
+export * from "./order-flow/steps/get-risk-thresholds"
 export * from "./order-flow/steps/move-order-flow-stage"
 export * from "./order-flow/steps/notify-customer"
+export * from "./order-flow/steps/plan-order-shipment"
 export * from "./order-flow/steps/record-cut-off-captures"
 
 // Inventory dedup: stock ledger, checkout recovery, reconciliation.

@@ -1,6 +1,7 @@
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { OrderFlowStage } from "../../modules/risk-review"
 import { captureOrderPaymentsStep } from "./steps/capture-order-payments"
+import { recordCutOffCapturesStep } from "./steps/record-cut-off-captures"
 import { getOrderPaymentStateStep } from "./steps/get-order-payment-state"
 import { moveOrderFlowStageStep } from "./steps/move-order-flow-stage"
 
@@ -43,6 +44,8 @@ export const captureOrderPaymentWorkflow = createWorkflow(
           skip: !claimed,
         }))
       )
+      // A capture an earlier run took before a crash cut it off has no order transaction yet.
+      recordCutOffCapturesStep(transform({ input, captured }, ({ input }) => ({ order_id: input.order_id })))
 
       return moveOrderFlowStageStep(
         transform({ claimed, captured, input }, ({ claimed, captured, input }) => ({

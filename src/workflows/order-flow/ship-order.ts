@@ -3,11 +3,12 @@ import { z } from "zod"
 import { OrderFlowStage } from "../../modules/risk-review"
 import {
   createSplitFulfillmentsStep,
-  planOrderShipmentStep,
+
   PlannedShipmentGroup,
   ShipmentGroup,
 } from "./steps/create-split-fulfillments"
-import { handOffToRecommendationStep } from "./steps/hand-off-to-recommendation"
+import { finishCutOffFulfillmentsStep } from "./steps/finish-cut-off-fulfillments"
+import { planOrderShipmentStep } from "./steps/plan-order-shipment"
 import { moveOrderFlowStageStep } from "./steps/move-order-flow-stage"
 
 export type ShipOrderWorkflowInput = {
@@ -97,7 +98,8 @@ export const shipOrderWorkflow = createWorkflow(shipOrderWorkflowId, (input: Shi
 
   let beforeShipment!: Hook<"beforeShipment", BeforeShipmentHookInput, BeforeShipmentHookResult | undefined>
   const shipped = when({ claimed }, ({ claimed }) => !!claimed).then(() => {
-    handOffToRecommendationStep({ order_id: input.order_id })
+    // A shipment a crash cut off inside core is settled first, so nothing ships twice.
+    finishCutOffFulfillmentsStep({ order_id: input.order_id })
     const plan = planOrderShipmentStep({ order_id: input.order_id })
     beforeShipment = createHook<"beforeShipment", BeforeShipmentHookInput, BeforeShipmentHookResult | undefined>(
       "beforeShipment",

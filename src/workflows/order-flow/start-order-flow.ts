@@ -9,11 +9,11 @@ import {
   WorkflowResponse,
 } from "@medusajs/framework/workflows-sdk"
 import { z } from "zod"
-import { OMNIFLOW_MODULE, OmniflowModuleService } from "../../modules/omniflow"
 import { OrderFlowStage, RiskAssessment, RiskDecision, RiskLevel } from "../../modules/risk-review"
 import { assessOrderRiskStep, OrderSummary } from "./steps/assess-order-risk"
 import { createOrderFlowStep } from "./steps/create-order-flow"
 import { createRiskReviewStep } from "./steps/create-risk-review"
+import { getRiskThresholdsStep, RiskThresholds } from "./steps/get-risk-thresholds"
 import { moveOrderFlowStageStep } from "./steps/move-order-flow-stage"
 
 export type StartOrderFlowWorkflowInput = {
@@ -75,7 +75,6 @@ export const riskAssessedHookResultSchema = z
   .optional()
 
 /** The thresholds that turn a score into a level and a decision (options `riskReview.*`). */
-export type RiskThresholds = { holdScore: number; rejectScore: number; autoReject: boolean }
 
 /** The assessment the flow stores and acts on: the plugin's, merged with a shop's extension. */
 export type MergedRiskAssessment = {
@@ -122,15 +121,6 @@ export function mergeRiskAssessment(
     rules_assessment: assessment,
   }
 }
-
-export const getRiskThresholdsStepId = "get-risk-thresholds-step"
-
-/** Reads the score thresholds from the plugin's options, for merging a shop's extra rules. */
-export const getRiskThresholdsStep = createStep(getRiskThresholdsStepId, async (_: void, { container }) => {
-  const { holdScore, rejectScore, autoReject } = (container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions()
-    .riskReview
-  return new StepResponse<RiskThresholds>({ holdScore, rejectScore, autoReject })
-})
 
 /**
  * What the approval hooks receive — `startOrderFlowWorkflow.hooks.orderApproved` (approved

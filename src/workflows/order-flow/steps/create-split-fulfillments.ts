@@ -278,7 +278,7 @@ async function shipRemainingLines(container: MedusaContainer, order_id: string, 
 }
 
 /** Where the order's unfulfilled lines are reserved. */
-async function reservationsOf(container: MedusaContainer, items: { id: string }[]) {
+export async function reservationsOf(container: MedusaContainer, items: { id: string }[]) {
   return (await container.resolve(Modules.INVENTORY).listReservationItems(
     { line_item_id: items.map((i) => i.id) },
     { select: ["id", "line_item_id", "location_id"] }
@@ -330,23 +330,6 @@ export function fitGroupsToUnfulfilled(
   }
   return groups
 }
-
-export const planOrderShipmentStepId = "plan-order-shipment-step"
-
-/**
- * The shipment the order would get: its unfulfilled lines grouped by the stock location
- * holding their reservation (groupItemsByLocation). Reads only; what is shipped is decided
- * again under the order's lock by create-split-fulfillments-step.
- */
-export const planOrderShipmentStep = createStep(
-  planOrderShipmentStepId,
-  async (input: { order_id: string }, { container }) => {
-    const order = await findOrder(container, input.order_id, ["id", "items.*", "items.detail.*"])
-    const items = unfulfilledQuantities(order?.items ?? [])
-    const groups = items.length ? groupItemsByLocation(items, await reservationsOf(container, items)) : []
-    return new StepResponse({ groups })
-  }
-)
 
 export const createSplitFulfillmentsStepId = "create-split-fulfillments-step"
 
