@@ -140,7 +140,25 @@ export class OmniflowOptionsError extends Error {
  */
 const MEDUSA_OWNED_KEYS = new Set(["database", "definition", "moduleKey", "scope", "resources"])
 
+const parsedOptions = new WeakMap<object, OmniflowOptions>()
+
+/**
+ * The one parser of OmniFlow's options. Every reader (the config, the modules Medusa hands
+ * the options to, the job that reads its schedule) calls this; each options object is
+ * parsed once and the result shared, so all of them see the same validated values.
+ */
 export function parseOmniflowOptions(raw: unknown): OmniflowOptions {
+  if (raw && typeof raw === "object" && parsedOptions.has(raw)) {
+    return parsedOptions.get(raw)!
+  }
+  const options = parseOmniflowOptions_(raw)
+  if (raw && typeof raw === "object") {
+    parsedOptions.set(raw, options)
+  }
+  return options
+}
+
+function parseOmniflowOptions_(raw: unknown): OmniflowOptions {
   const input =
     raw && typeof raw === "object"
       ? Object.fromEntries(
