@@ -1,5 +1,5 @@
 import { MedusaNextFunction, MedusaRequest, MedusaResponse, MiddlewareRoute } from "@medusajs/framework/http"
-import { generateEntityId, MedusaError } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, generateEntityId, MedusaError } from "@medusajs/framework/utils"
 import { INVENTORY_DEDUP_MODULE, InventoryDedupModuleService } from "../../../modules/inventory-dedup"
 import { ShortageError } from "../../../modules/inventory-dedup/service"
 import { OMNIFLOW_MODULE, OmniflowModuleService } from "../../../modules/omniflow"
@@ -108,10 +108,19 @@ async function recoverDeadCompletion(req: MedusaRequest, staleMinutes: number): 
   if (!abandoned.length) {
     return null
   }
-  const { result } = await recoverCheckoutWorkflow(req.scope).run({
-    input: { cart_id: req.params.id, stale_minutes: staleMinutes },
-  })
-  return result.claim
+  try {
+    const { result } = await recoverCheckoutWorkflow(req.scope).run({
+      input: { cart_id: req.params.id, stale_minutes: staleMinutes },
+    })
+    return result.claim
+  } catch (e) {
+    // E.g. the dead process's cart lock has not expired yet (Redis locking): the buyer is
+    // told to retry shortly, and reconciliation finishes the recovery meanwhile.
+    req.scope
+      .resolve(ContainerRegistrationKeys.LOGGER)
+      .warn(`[omniflow] recovering the completion of cart ${req.params.id} failed: ${(e as Error).message}`)
+    return null
+  }
 }
 
 export const checkoutMiddlewares: MiddlewareRoute[] = [
