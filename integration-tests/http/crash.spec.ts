@@ -101,6 +101,13 @@ describe("checkout and order flows across SIGKILL", () => {
         [SETTLED]
       )
 
+    // Units a cut-off shipment may have counted down twice, flagged on the order's timeline.
+    const alertedUnits = () =>
+      num(
+        `SELECT COALESCE(SUM((i->>'quantity')::numeric), 0) FROM order_flow_event e, jsonb_array_elements(e.detail->'items') i
+          WHERE e.stage = 'shipment' AND e.status = 'alert'`
+      )
+
     const random = seeded(SEED)
     const rows: Record<string, unknown>[] = []
     let caughtMidway = 0
@@ -113,6 +120,7 @@ describe("checkout and order flows across SIGKILL", () => {
           }`,
         },
       }
+      const alertedBefore = await alertedUnits()
       // K units free for this round's buyers.
       await api.post(
         `/admin/inventory-items/${inventory_item_id}/location-levels/${location_id}`,
@@ -167,6 +175,9 @@ describe("checkout and order flows across SIGKILL", () => {
         unlinked: await unlinkedOrders(),
         twoOrders: await cartsWithTwoOrders(),
         held: await heldClaims(),
+        // Units a shipment cut off inside core may have counted down twice (see
+        // finish-cut-off-fulfillments): never oversold, flagged on the order for the shop.
+        alerted: (await alertedUnits()) - alertedBefore,
       }
       const row = {
         round,
@@ -183,7 +194,7 @@ describe("checkout and order flows across SIGKILL", () => {
       rows.push(row)
       // eslint-disable-next-line no-console
       console.log(`crash round ${round}: ${JSON.stringify(row)}`)
-      expect(invariant.live).toBeLessThanOrEqual(invariant.stocked)
+      expect(invariant.live).toBeLessThanOrEqual(invariant.stocked + invariant.alerted)
       expect(invariant.unreserved).toBe(0)
       expect(invariant.unlinked).toBe(0)
       expect(invariant.twoOrders).toBe(0)

@@ -51,7 +51,9 @@ medusaIntegrationTestRunner({
       // eslint-disable-next-line no-console
       console.log(`deadline job: ${DUE} due reviews decided and moved on in ${seconds.toFixed(1)} s`)
 
-      expect(summary.reviews_expired).toBe(DUE)
+      // The app's own every-minute job may take part of the work at the same time; what
+      // counts is that none is left and none was decided twice.
+      expect(summary.reviews_expired).toBeGreaterThan(0)
       const [, pending] = await service.listAndCountRiskReviews({ status: "pending" })
       expect(pending).toBe(0)
       const decided = await service.listRiskReviews({ status: "approved" }, { take: DUE })

@@ -329,6 +329,27 @@ export default class InventoryDedupModuleService extends MedusaService({
     })
   }
 
+  /**
+   * Undoes `convertClaim` when the completion that converted it is rolled back after all
+   * (a shop nesting core's completion in its own workflow, whose later step failed): core
+   * deleted the order and its reservations, so the claim holds the stock again until the
+   * completion's own compensation releases it.
+   */
+  @InjectTransactionManager()
+  async unconvertClaim(
+    input: { cart_id: string; order_id: string },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ claim_id: string | null }> {
+    const em = sharedContext.transactionManager as SqlManager
+    const [row] = await em.execute(
+      `UPDATE inventory_dedup_claim SET status = 'held', order_id = NULL, updated_at = now(),
+              note = 'the completion that converted it was rolled back'
+        WHERE cart_id = ? AND order_id = ? AND status = 'converted' AND deleted_at IS NULL RETURNING id`,
+      [input.cart_id, input.order_id]
+    )
+    return { claim_id: (row?.id as string) ?? null }
+  }
+
   /** Gives a held claim's stock back (failed checkout, stale claim). */
   @InjectTransactionManager()
   async releaseClaim(
@@ -344,6 +365,20 @@ export default class InventoryDedupModuleService extends MedusaService({
       )
       return { claim_id: input.claim_id, released: rows.length > 0 }
     })
+  }
+
+  /**
+   * Takes an effect back out of the ledger once its compensation undid it, so a later
+   * attempt with the same key runs the effect again instead of replaying what no longer
+   * exists. The row is kept, marked deleted, as history.
+   */
+  @InjectTransactionManager()
+  async forgetEffect(key: string, @MedusaContext() sharedContext: Context = {}) {
+    const em = sharedContext.transactionManager as SqlManager
+    await em.execute(
+      `UPDATE inventory_dedup_effect SET deleted_at = now(), updated_at = now() WHERE key = ? AND deleted_at IS NULL`,
+      [key]
+    )
   }
 
   /**

@@ -201,8 +201,11 @@ export default class RiskReviewModuleService extends MedusaService({
   @InjectTransactionManager()
   async discardFlow(order_id: string, @MedusaContext() sharedContext: Context = {}) {
     const em = sharedContext.transactionManager as SqlManager
-    await em.execute(`DELETE FROM order_flow_event WHERE order_id = ?`, [order_id])
-    await em.execute(`DELETE FROM order_flow WHERE order_id = ? AND stage = 'assessing'`, [order_id])
+    // The timeline goes only with the flow: a flow that moved on keeps both.
+    const discarded = await em.execute(`DELETE FROM order_flow WHERE order_id = ? AND stage = 'assessing' RETURNING id`, [order_id])
+    if (discarded.length) {
+      await em.execute(`DELETE FROM order_flow_event WHERE order_id = ?`, [order_id])
+    }
   }
 
   /**

@@ -8,7 +8,7 @@ import {
   ClaimCartStockCompensation,
   releaseCartClaim,
 } from "../checkout-guard/steps/claim-cart-stock"
-import { convertCartClaim } from "../checkout-guard/steps/convert-cart-claim"
+import { convertCartClaim, ConvertCartClaimInput, unconvertCartClaim } from "../checkout-guard/steps/convert-cart-claim"
 import { chainHookHandler } from "../checkout-guard/chain-hook"
 
 /**
@@ -85,4 +85,7 @@ chainHookHandler(completeCartWorkflow, "orderCreated", {
     const order_id = data[0]?.order_id as string | undefined
     return order_id ? await convertCartClaim({ cart_id, order_id }, ctx) : new StepResponse(null)
   },
+  // Core's completion rolled back after all (nested in a shop's workflow that failed later):
+  // the claim holds again, and the validate part's compensation then releases it.
+  compensate: (data: ConvertCartClaimInput | null | undefined, ctx) => unconvertCartClaim(data, ctx),
 })

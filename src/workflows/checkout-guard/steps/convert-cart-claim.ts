@@ -17,8 +17,16 @@ export async function convertCartClaim(input: ConvertCartClaimInput, { container
     cart_id: input.cart_id,
     order_id: input.order_id,
   })
-  return new StepResponse(result)
+  return new StepResponse(result, result.claim_id ? { cart_id: input.cart_id, order_id: input.order_id } : null)
+}
+
+/** The completion was rolled back after the conversion: the claim holds the stock again. */
+export async function unconvertCartClaim(data: ConvertCartClaimInput | null | undefined, { container }: Ctx) {
+  if (!data) {
+    return
+  }
+  await (container.resolve(INVENTORY_DEDUP_MODULE) as InventoryDedupModuleService).unconvertClaim(data)
 }
 
 export const convertCartClaimStepId = "convert-cart-claim-step"
-export const convertCartClaimStep = createStep(convertCartClaimStepId, convertCartClaim)
+export const convertCartClaimStep = createStep(convertCartClaimStepId, convertCartClaim, unconvertCartClaim)

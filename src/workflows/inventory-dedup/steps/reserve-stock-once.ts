@@ -17,7 +17,7 @@ type Ctx = { container: MedusaContainer }
  */
 export async function reserveStockOnce(input: ReserveStockOnceInput, { container }: Ctx) {
   if (!input.items.length) {
-    return new StepResponse([] as string[], [] as string[])
+    return new StepResponse([] as string[], { key: input.key, ids: [] as string[] })
   }
   const ledger: InventoryDedupModuleService = container.resolve(INVENTORY_DEDUP_MODULE)
   const inventory = container.resolve(Modules.INVENTORY)
@@ -32,14 +32,19 @@ export async function reserveStockOnce(input: ReserveStockOnceInput, { container
     )
     return created.map((r) => r.id)
   })
-  return new StepResponse(result, result)
+  return new StepResponse(result, { key: input.key, ids: result })
 }
 
-export async function deleteReservedStock(ids: string[] | undefined, { container }: Ctx) {
-  if (!ids?.length) {
+/**
+ * Deletes what the step reserved and takes its key out of the ledger, so that a retry of
+ * the same effect (a recovery run after this one failed) reserves again.
+ */
+export async function deleteReservedStock(data: { key: string; ids: string[] } | undefined, { container }: Ctx) {
+  if (!data?.ids?.length) {
     return
   }
-  await container.resolve(Modules.INVENTORY).deleteReservationItems(ids)
+  await container.resolve(Modules.INVENTORY).deleteReservationItems(data.ids)
+  await (container.resolve(INVENTORY_DEDUP_MODULE) as InventoryDedupModuleService).forgetEffect(data.key)
 }
 
 export const reserveStockOnceStepId = "reserve-stock-once-step"

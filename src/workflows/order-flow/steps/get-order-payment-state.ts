@@ -1,4 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { MathBN } from "@medusajs/framework/utils"
 import { findOrder } from "../../find-order"
 
 export type OrderPaymentState = {
@@ -23,16 +24,23 @@ export const getOrderPaymentStateStep = createStep(
       "payment_collections.payments.captured_at",
       "payment_collections.payments.canceled_at",
       "payment_collections.payments.captures.id",
+      "payment_collections.payments.captures.amount",
+      "payment_collections.payments.refunds.amount",
     ])
     const payments = (order?.payment_collections ?? [])
       .filter((pc: any) => pc && pc.status !== "canceled")
       .flatMap((pc: any) => pc.payments ?? [])
       .filter((p: any) => p && !p.canceled_at)
+    const sum = (rows: any[] | undefined) => (rows ?? []).reduce((s, r) => s + MathBN.convert(r?.amount ?? 0).toNumber(), 0)
     const isCaptured = (p: any) => !!p.captured_at || (p.captures?.length ?? 0) > 0
+    // A capture that was refunded in full (a compensated capture) is money given back, not
+    // a payment: such a payment can be neither captured again nor counted as paid.
+    const refundedInFull = (p: any) => isCaptured(p) && sum(p.refunds) >= sum(p.captures) && sum(p.captures) > 0
+    const live = payments.filter((p: any) => !refundedInFull(p))
     const state: OrderPaymentState = {
-      capturable_payment_ids: payments.filter((p: any) => !isCaptured(p)).map((p: any) => p.id),
-      captured: payments.length > 0 && payments.every(isCaptured),
-      ready: payments.length > 0,
+      capturable_payment_ids: live.filter((p: any) => !isCaptured(p)).map((p: any) => p.id),
+      captured: live.length > 0 && live.every(isCaptured),
+      ready: live.length > 0,
     }
     return new StepResponse(state)
   }
