@@ -199,8 +199,11 @@ medusaIntegrationTestRunner({
         expect(list.count).toBe(1)
         expect(list.risk_reviews[0].order_id).toBe(order.id)
         const reviewId = list.risk_reviews[0].id
-        const { data: one } = await api.get(`/admin/risk-reviews/${reviewId}`, admin)
-        expect(one.risk_review.id).toBe(reviewId)
+        const review = async () => (await api.get(`/admin/risk-reviews/${reviewId}`, admin)).data.risk_review
+        const pending = await review()
+        expect(pending).toMatchObject({ id: reviewId, order_id: order.id, status: "pending", score: 75, decided_by: null })
+        // The admin has the configured 48 hours to decide.
+        expect(new Date(pending.deadline_at).getTime() - new Date(pending.created_at).getTime()).toBeCloseTo(48 * HOUR, -4)
 
         const { data: mine } = await api.get(`/store/orders/${order.id}/omniflow`, storeHeaders(key(), customer.token))
         expect(mine.omniflow.status).toBe("under review")
@@ -285,9 +288,14 @@ medusaIntegrationTestRunner({
         expect(summary.reviews_expired).toBe(1)
         const done = await waitForStage(order.id, ["canceled", "failed"])
         expect(done.flow.stage).toBe("canceled")
-        expect(done.risk_review.status).toBe("rejected")
-        expect(done.risk_review.decided_by).toBe("system:deadline")
-        expect(done.risk_review.id).toBe(held.risk_review.id)
+        // The pending review was decided by the deadline, not by a person.
+        expect(held.risk_review).toMatchObject({ status: "pending", decided_by: null })
+        expect(done.risk_review).toMatchObject({
+          status: "rejected",
+          decided_by: "system:deadline",
+          decision_source: "deadline",
+          reason: "review deadline passed",
+        })
         expect((await orderDetails(order.id)).status).toBe("canceled")
         expect(await reserved("GRINDER-STEEL")).toBe(before)
 
@@ -298,22 +306,37 @@ medusaIntegrationTestRunner({
 
       it("starts one flow and one review when order.placed arrives twice", async () => {
         const order = await placeOrder([["KETTLE-EU", 2]])
-        await waitForStage(order.id, ["under_review"])
+        const held = await waitForStage(order.id, ["under_review"])
 
-        await container.resolve(Modules.EVENT_BUS).emit({ name: "order.placed", data: { id: order.id } })
-        await Promise.all([
-          orderFlowOrderPlaced({ event: { name: "order.placed", data: { id: order.id } }, container } as any),
-          orderFlowOrderPlaced({ event: { name: "order.placed", data: { id: order.id } }, container } as any),
-        ])
-        // Give the re-emitted event's subscribers their turn before counting.
-        await waitFor(
-          () => service().listOrderFlowEvents({ order_id: order.id }),
-          (events) => events.length > 0,
-          { what: "timeline" }
-        )
-        expect(await service().listOrderFlows({ order_id: order.id })).toHaveLength(1)
-        expect(await service().listRiskReviews({ order_id: order.id })).toHaveLength(1)
+        // The event delivered again through the event bus, while two more deliveries (another
+        // instance, a retry) run at once; every one of them is awaited before looking.
+        const eventBus = container.resolve(Modules.EVENT_BUS) as any
+        const subscriber = eventBus.eventEmitter_
+          .listeners("order.placed")
+          .find((l: any) => l.subscriberId === "omniflow-order-flow-order-placed")
+        expect(subscriber).toBeDefined()
+        const redeliveries: Promise<unknown>[] = []
+        const tracked = Object.assign((data: unknown) => redeliveries.push(subscriber(data)), { subscriberId: subscriber.subscriberId })
+        eventBus.eventEmitter_.off("order.placed", subscriber)
+        eventBus.eventEmitter_.on("order.placed", tracked)
+        try {
+          await eventBus.emit({ name: "order.placed", data: { id: order.id } })
+          await Promise.all([
+            orderFlowOrderPlaced({ event: { name: "order.placed", data: { id: order.id } }, container } as any),
+            orderFlowOrderPlaced({ event: { name: "order.placed", data: { id: order.id } }, container } as any),
+          ])
+          await waitFor(async () => redeliveries.length, (n) => n === 1, { what: "the event bus to deliver order.placed again" })
+          await Promise.all(redeliveries)
+        } finally {
+          eventBus.eventEmitter_.off("order.placed", tracked)
+          eventBus.eventEmitter_.on("order.placed", subscriber)
+        }
+
+        // Nothing was started over, undone or decided: the same flow, still held, the same
+        // review, still pending, and the start and the assessment on the timeline once.
         const flow = await adminFlow(order.id)
+        expect([flow.flow.id, flow.flow.stage, flow.flow.risk_score]).toEqual([held.flow.id, "under_review", held.flow.risk_score])
+        expect([flow.risk_review.id, flow.risk_review.status]).toEqual([held.risk_review.id, "pending"])
         expect(flow.timeline.filter((e: any) => e.stage === "assessing")).toHaveLength(1)
         expect(flow.timeline.filter((e: any) => e.stage === "risk_assessment")).toHaveLength(1)
       })
@@ -370,6 +393,7 @@ medusaIntegrationTestRunner({
         await waitForStage(order.id, ["fulfilled", "failed"])
 
         const cases: [string, string, any, any, number, RegExp?][] = [
+          ["get", "/admin/risk-reviews", undefined, admin, 200],
           ["get", "/admin/risk-reviews", undefined, {}, 401],
           ["get", "/admin/risk-reviews", undefined, { headers: { authorization: `Bearer ${customer.token}` } }, 401],
           ["post", "/admin/risk-reviews/rrev_nope/approve", {}, {}, 401],
@@ -377,17 +401,17 @@ medusaIntegrationTestRunner({
           ["get", "/admin/risk-reviews?order=age", undefined, admin, 400, /order/],
           ["get", "/admin/risk-reviews?limit=0", undefined, admin, 400, /limit/],
           ["get", "/admin/risk-reviews?colour=red", undefined, admin, 400, /colour/],
-          ["get", "/admin/risk-reviews/rrev_nope", undefined, admin, 404],
-          ["post", "/admin/risk-reviews/rrev_nope/approve", {}, admin, 404],
-          ["post", "/admin/risk-reviews/rrev_nope/reject", { reason: "x" }, admin, 404],
+          ["get", "/admin/risk-reviews/rrev_nope", undefined, admin, 404, /^Risk review rrev_nope was not found$/],
+          ["post", "/admin/risk-reviews/rrev_nope/approve", {}, admin, 404, /^Risk review rrev_nope was not found$/],
+          ["post", "/admin/risk-reviews/rrev_nope/reject", { reason: "x" }, admin, 404, /^Risk review rrev_nope was not found$/],
           ["post", "/admin/risk-reviews/rrev_nope/reject", {}, admin, 400, /reason/],
           ["post", "/admin/risk-reviews/rrev_nope/reject", { reason: 42 }, admin, 400, /reason/],
           ["post", "/admin/risk-reviews/rrev_nope/approve", { note: 5 }, admin, 400, /note/],
           ["post", "/admin/risk-reviews/rrev_nope/approve", { approve: true }, admin, 400, /approve/],
-          ["get", "/admin/orders/order_nope/omniflow", undefined, admin, 404],
+          ["get", "/admin/orders/order_nope/omniflow", undefined, admin, 404, /^Order order_nope was not found$/],
           ["get", `/store/orders/${order.id}/omniflow`, undefined, storeHeaders(key()), 200],
-          ["get", `/store/orders/${order.id}/omniflow`, undefined, storeHeaders(key(), customer.token), 404],
-          ["get", "/store/orders/order_nope/omniflow", undefined, storeHeaders(key(), other.token), 404],
+          ["get", `/store/orders/${order.id}/omniflow`, undefined, storeHeaders(key(), customer.token), 404, new RegExp(`^Order ${order.id} was not found$`)],
+          ["get", "/store/orders/order_nope/omniflow", undefined, storeHeaders(key(), other.token), 404, /^Order order_nope was not found$/],
         ]
         for (const [method, url, body, config, status, message] of cases) {
           const res =

@@ -31,6 +31,6 @@ export default async function recoverAtBoot(container: MedusaContainer) {
 
 export const config = {
   name: "omniflow-recover-at-boot",
-  schedule: { interval: 3000 },
-  numberOfExecutions: 1,
+  // With an object schedule Medusa reads numberOfExecutions from inside it.
+  schedule: { interval: 3000, numberOfExecutions: 1 },
 }
