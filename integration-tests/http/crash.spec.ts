@@ -39,7 +39,7 @@ describe("checkout and order flows across SIGKILL", () => {
   beforeAll(async () => {
     const env = await prepareDatabase(DB, {
       inventoryDedup: { reconcileEveryMinutes: 1, staleClaimMinutes: 1 },
-      orderFlow: { shipAfterMinutes: 0, sweepAfterSeconds: 2, stuckAfterMinutes: 0.15 },
+      orderFlow: { shipAfterMinutes: 0, sweepAfterSeconds: 2, stuckAfterMinutes: 0.1 },
     })
     server = new ServerProcess(env, await freePort())
     db = new Client({ connectionString: env.DATABASE_URL })
@@ -94,12 +94,16 @@ describe("checkout and order flows across SIGKILL", () => {
     const cartsWithTwoOrders = () =>
       num(`SELECT COUNT(*) FROM (SELECT cart_id FROM order_cart WHERE deleted_at IS NULL GROUP BY 1 HAVING COUNT(*) > 1) x`)
     const heldClaims = () => num(`SELECT COUNT(*) FROM inventory_dedup_claim WHERE status = 'held' AND deleted_at IS NULL`)
-    const flowsNotSettled = () =>
-      num(
-        `SELECT COUNT(*) FROM (${ORDERS}) x LEFT JOIN order_flow f ON f.order_id = x.id AND f.deleted_at IS NULL
-          WHERE f.id IS NULL OR NOT (f.stage = ANY($1))`,
-        [SETTLED]
-      )
+    // The orders whose flow is missing or still on its way, with the stage it is in.
+    const flowsNotSettled = async () =>
+      (
+        await db.query(
+          `SELECT x.id, COALESCE(f.stage, 'no flow') AS stage FROM (${ORDERS}) x
+             LEFT JOIN order_flow f ON f.order_id = x.id AND f.deleted_at IS NULL
+            WHERE f.id IS NULL OR NOT (f.stage = ANY($1))`,
+          [SETTLED]
+        )
+      ).rows.map((r) => `${r.id}: ${r.stage}`)
 
     // Units a cut-off shipment may have counted down twice, flagged on the order's timeline.
     const alertedUnits = () =>
@@ -166,7 +170,7 @@ describe("checkout and order flows across SIGKILL", () => {
       })
 
       // Flows of every order wait or have ended.
-      await waitFor(flowsNotSettled, (n) => n === 0, { timeoutMs: 90000, intervalMs: 500, what: "every order's flow to settle" })
+      await waitFor(flowsNotSettled, (open) => open.length === 0, { timeoutMs: 180000, intervalMs: 500, what: "every order's flow to settle" })
 
       const invariant = {
         live: await liveUnits(),

@@ -57,7 +57,13 @@ const ORDERED_SQL = (orderFilter: string) => `COALESCE((
      AND o.is_draft_order = false AND o.status IN ('pending', 'requires_action')
      AND ${orderFilter}), 0)`
 
-export const UNRESERVED_LINES_SQL = ORDERED_SQL("true")
+/**
+ * An order not linked to its cart yet, and only minutes old, is a completion in progress
+ * (or one a crash cut off, not recovered yet): its cart's claim is still held — a claim
+ * converts only after the link exists — and counts those units already.
+ */
+export const UNRESERVED_LINES_SQL = ORDERED_SQL(`(o.created_at < now() - interval '2 minutes'
+     OR EXISTS (SELECT 1 FROM order_cart oc WHERE oc.order_id = o.id AND oc.deleted_at IS NULL))`)
 
 const HELD_CLAIMS_SQL = `COALESCE((
   SELECT SUM(GREATEST(0, (line->>'quantity')::numeric - COALESCE((
