@@ -41,6 +41,7 @@ import { completeCart, prepareCart } from "../helpers/storefront"
 import { rowsAtCurrentVersion } from "../helpers/shipping"
 import { stockFigures } from "../helpers/stock"
 import { waitFor } from "../helpers/wait"
+import { appEnv } from "../helpers/app-env"
 
 /**
  * Every OmniFlow step with a compensation, run for real and then undone: each test runs
@@ -64,19 +65,11 @@ const LATER_STEP_FAILED = "later step failed"
 // Orders above 150 EUR are held for review; `order.placed` starts no flow. (The deadline
 // job still runs every minute; no test leaves a flow where it would act for long.)
 // Set before the runner loads medusa-config.ts, which it does before applying `env`.
-const previousEnv = { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS }
-process.env.OMNIFLOW_OPTIONS = JSON.stringify({
-  riskReview: { holdAboveAmount: 150 },
-  orderFlow: { enabled: false },
-})
-afterAll(() => {
-  for (const [k, v] of Object.entries(previousEnv)) {
-    if (v === undefined) {
-      delete process.env[k]
-    } else {
-      process.env[k] = v
-    }
-  }
+const env = appEnv({
+  OMNIFLOW_OPTIONS: JSON.stringify({
+    riskReview: { holdAboveAmount: 150 },
+    orderFlow: { enabled: false },
+  }),
 })
 
 // ---------------------------------------------------------------------------------------
@@ -227,7 +220,7 @@ async function runAndExpectReverted(
 
 medusaIntegrationTestRunner({
   inApp: true,
-  env: { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS },
+  env,
   testSuite: ({ api, getContainer }) => {
     let seed: SeedResult
     let container: MedusaContainer

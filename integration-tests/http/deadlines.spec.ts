@@ -1,26 +1,24 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { RISK_REVIEW_MODULE, RiskReviewModuleService } from "../../src/modules/risk-review"
+import { appEnv } from "../helpers/app-env"
 import { enforceOrderFlowDeadlines } from "../../src/workflows/order-flow"
 
 jest.setTimeout(600 * 1000)
 
 // Undecided reviews are approved at their deadline; approved orders wait (no capture), which
 // is what used to fill the job's only batch and starve everything behind it.
-const previous = process.env.OMNIFLOW_OPTIONS
-process.env.OMNIFLOW_OPTIONS = JSON.stringify({
-  riskReview: { deadlinePolicy: "approve" },
-  orderFlow: { capturePayment: false },
-})
-afterAll(() => {
-  if (previous === undefined) delete process.env.OMNIFLOW_OPTIONS
-  else process.env.OMNIFLOW_OPTIONS = previous
+const env = appEnv({
+  OMNIFLOW_OPTIONS: JSON.stringify({
+    riskReview: { deadlinePolicy: "approve" },
+    orderFlow: { capturePayment: false },
+  }),
 })
 
 const DUE = 1000
 
 medusaIntegrationTestRunner({
   inApp: true,
-  env: { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS },
+  env,
   testSuite: ({ getContainer }) => {
     it(`handles ${DUE} reviews due at once in one pass, in due-time order, none starved`, async () => {
       const container = getContainer()

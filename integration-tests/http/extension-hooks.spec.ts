@@ -16,22 +16,17 @@ import {
 } from "../../src/workflows"
 import { adminHeaders, completeCart, prepareCart } from "../helpers/storefront"
 import { waitFor } from "../helpers/wait"
+import { appEnv } from "../helpers/app-env"
 
 jest.setTimeout(240 * 1000)
 
 // Orders above 150 EUR are held; paid orders ship at once.
 // Set before the runner loads medusa-config.ts, which it does before applying `env`.
-const previousEnv = { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS }
-process.env.OMNIFLOW_OPTIONS = JSON.stringify({
-  riskReview: { holdAboveAmount: 150 },
-  orderFlow: { shipAfterMinutes: 0 },
-})
-afterAll(() => {
-  if (previousEnv.OMNIFLOW_OPTIONS === undefined) {
-    delete process.env.OMNIFLOW_OPTIONS
-  } else {
-    process.env.OMNIFLOW_OPTIONS = previousEnv.OMNIFLOW_OPTIONS
-  }
+const env = appEnv({
+  OMNIFLOW_OPTIONS: JSON.stringify({
+    riskReview: { holdAboveAmount: 150 },
+    orderFlow: { shipAfterMinutes: 0 },
+  }),
 })
 
 /**
@@ -102,7 +97,7 @@ cancelOrderFlowWorkflow.hooks.orderCanceled(async ({ order_id, reason, customer_
 
 medusaIntegrationTestRunner({
   inApp: true,
-  env: { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS },
+  env,
   testSuite: ({ api, getContainer }) => {
     let seed: SeedResult
     let container: MedusaContainer

@@ -2,23 +2,18 @@ import http from "http"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { seedDemoData, SeedResult } from "../../src/scripts/seed"
 import { adminHeaders, completeCart, prepareCart, registerCustomer, storeHeaders } from "../helpers/storefront"
+import { appEnv } from "../helpers/app-env"
 import { waitFor } from "../helpers/wait"
 
 jest.setTimeout(240 * 1000)
 
 // Orders above 50 EUR are held for review, so the admin timeline has a decision to show.
 // Set before the runner loads medusa-config.ts, which it does before applying `env`.
-const previousOptions = process.env.OMNIFLOW_OPTIONS
-process.env.OMNIFLOW_OPTIONS = JSON.stringify({
-  riskReview: { holdAboveAmount: 50 },
-  orderFlow: { shipAfterMinutes: 0 },
-})
-afterAll(() => {
-  if (previousOptions === undefined) {
-    delete process.env.OMNIFLOW_OPTIONS
-  } else {
-    process.env.OMNIFLOW_OPTIONS = previousOptions
-  }
+const env = appEnv({
+  OMNIFLOW_OPTIONS: JSON.stringify({
+    riskReview: { holdAboveAmount: 50 },
+    orderFlow: { shipAfterMinutes: 0 },
+  }),
 })
 
 type Answer = { status: number; message: string | undefined; ms: number }
@@ -81,7 +76,7 @@ function rawRequest(
 
 medusaIntegrationTestRunner({
   inApp: true,
-  env: { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS },
+  env,
   testSuite: ({ api, getContainer }) => {
     let seed: SeedResult
 

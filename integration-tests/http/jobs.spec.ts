@@ -10,6 +10,7 @@ import { RECOMMENDATION_MODULE } from "../../src/modules/recommendation"
 import RecommendationModuleService from "../../src/modules/recommendation/service"
 import { adminHeaders, completeCart, prepareCart } from "../helpers/storefront"
 import { stockFigures } from "../helpers/stock"
+import { appEnv } from "../helpers/app-env"
 import { waitFor } from "../helpers/wait"
 
 /**
@@ -28,16 +29,13 @@ const RECONCILE_EVERY = 7
 // Orders above 150 EUR are held for review; a placed order without a flow is swept after
 // one second; reconciliation every 7 minutes (not the default 10, so the job must read it);
 // the nightly rebuild at 04:15 (not the default 03:00, for the same reason).
-const previous = process.env.OMNIFLOW_OPTIONS
-process.env.OMNIFLOW_OPTIONS = JSON.stringify({
-  riskReview: { holdAboveAmount: 150 },
-  orderFlow: { sweepAfterSeconds: 1 },
-  inventoryDedup: { reconcileEveryMinutes: RECONCILE_EVERY },
-  recommendation: { rebuildSchedule: "15 4 * * *" },
-})
-afterAll(() => {
-  if (previous === undefined) delete process.env.OMNIFLOW_OPTIONS
-  else process.env.OMNIFLOW_OPTIONS = previous
+const env = appEnv({
+  OMNIFLOW_OPTIONS: JSON.stringify({
+    riskReview: { holdAboveAmount: 150 },
+    orderFlow: { sweepAfterSeconds: 1 },
+    inventoryDedup: { reconcileEveryMinutes: RECONCILE_EVERY },
+    recommendation: { rebuildSchedule: "15 4 * * *" },
+  }),
 })
 
 type JobModule = {
@@ -77,7 +75,7 @@ function clockAtMinute(fits: (minute: number) => boolean) {
 
 medusaIntegrationTestRunner({
   inApp: true,
-  env: { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS },
+  env,
   testSuite: ({ api, getContainer }) => {
     let seed: SeedResult
     let container: MedusaContainer

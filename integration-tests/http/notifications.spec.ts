@@ -4,24 +4,20 @@ import { seedDemoData, SeedResult } from "../../src/scripts/seed"
 import { sweepOrderFlows } from "../../src/workflows/order-flow"
 import { adminHeaders, completeCart, prepareCart, storeHeaders } from "../helpers/storefront"
 import { waitFor } from "../helpers/wait"
+import { appEnv } from "../helpers/app-env"
 
 jest.setTimeout(240 * 1000)
 
 // A shop whose only notification provider serves "feed": OmniFlow's "email" has nowhere to go.
 // Every order is held for review, so the test decides its fate.
-const previous = { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS, OMNIFLOW_NOTIFICATION_CHANNELS: process.env.OMNIFLOW_NOTIFICATION_CHANNELS }
-process.env.OMNIFLOW_OPTIONS = JSON.stringify({ riskReview: { holdScore: 0 } })
-process.env.OMNIFLOW_NOTIFICATION_CHANNELS = "feed"
-afterAll(() => {
-  for (const [k, v] of Object.entries(previous)) {
-    if (v === undefined) delete process.env[k]
-    else process.env[k] = v
-  }
+const env = appEnv({
+  OMNIFLOW_OPTIONS: JSON.stringify({ riskReview: { holdScore: 0 } }),
+  OMNIFLOW_NOTIFICATION_CHANNELS: "feed",
 })
 
 medusaIntegrationTestRunner({
   inApp: true,
-  env: { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS, OMNIFLOW_NOTIFICATION_CHANNELS: "feed" },
+  env,
   testSuite: ({ api, getContainer }) => {
     let seed: SeedResult
 

@@ -10,6 +10,7 @@ import { ADDRESS, adminHeaders, completeCart, prepareCart, registerCustomer, sto
 import { stockFigures } from "../helpers/stock"
 import { createFailingShippingOption, prepareCartWithOption } from "../helpers/shipping"
 import { waitFor } from "../helpers/wait"
+import { appEnv } from "../helpers/app-env"
 
 jest.setTimeout(240 * 1000)
 
@@ -18,25 +19,17 @@ const HOUR = 60 * 60 * 1000
 // Orders above 150 EUR are held; paid orders ship at once (no cancellation window); the
 // test fulfilment provider is registered for the failing warehouse.
 // Set before the runner loads medusa-config.ts, which it does before applying `env`.
-const previousEnv = { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS, OMNIFLOW_TEST_PROVIDERS: process.env.OMNIFLOW_TEST_PROVIDERS }
-process.env.OMNIFLOW_OPTIONS = JSON.stringify({
-  riskReview: { holdAboveAmount: 150 },
-  orderFlow: { shipAfterMinutes: 0 },
-})
-process.env.OMNIFLOW_TEST_PROVIDERS = "true"
-afterAll(() => {
-  for (const [k, v] of Object.entries(previousEnv)) {
-    if (v === undefined) {
-      delete process.env[k]
-    } else {
-      process.env[k] = v
-    }
-  }
+const env = appEnv({
+  OMNIFLOW_OPTIONS: JSON.stringify({
+    riskReview: { holdAboveAmount: 150 },
+    orderFlow: { shipAfterMinutes: 0 },
+  }),
+  OMNIFLOW_TEST_PROVIDERS: "true",
 })
 
 medusaIntegrationTestRunner({
   inApp: true,
-  env: { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS, OMNIFLOW_TEST_PROVIDERS: "true" },
+  env,
   testSuite: ({ api, getContainer }) => {
     let seed: SeedResult
     let container: MedusaContainer

@@ -8,6 +8,7 @@ import { createSplitFulfillmentsStep } from "../../src/workflows/order-flow/step
 import { adminHeaders, completeCart, prepareCart } from "../helpers/storefront"
 import { adminOrder, createFailingShippingOption, prepareCartWithOption, rowsAtCurrentVersion } from "../helpers/shipping"
 import { stockFigures } from "../helpers/stock"
+import { appEnv } from "../helpers/app-env"
 import { waitFor } from "../helpers/wait"
 
 jest.setTimeout(240 * 1000)
@@ -15,17 +16,9 @@ jest.setTimeout(240 * 1000)
 // Paid orders wait an hour before they ship, so each test decides when (and how many at
 // once) they ship. The test fulfilment provider is registered for the failure cases.
 // Both are read when the runner loads medusa-config.ts, before it applies `env`.
-const previousEnv = { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS, OMNIFLOW_TEST_PROVIDERS: process.env.OMNIFLOW_TEST_PROVIDERS }
-process.env.OMNIFLOW_OPTIONS = JSON.stringify({ orderFlow: { shipAfterMinutes: 60 } })
-process.env.OMNIFLOW_TEST_PROVIDERS = "true"
-afterAll(() => {
-  for (const [k, v] of Object.entries(previousEnv)) {
-    if (v === undefined) {
-      delete process.env[k]
-    } else {
-      process.env[k] = v
-    }
-  }
+const env = appEnv({
+  OMNIFLOW_OPTIONS: JSON.stringify({ orderFlow: { shipAfterMinutes: 60 } }),
+  OMNIFLOW_TEST_PROVIDERS: "true",
 })
 
 const ORDERS = 20
@@ -39,7 +32,7 @@ const rerunSplitFulfillments = createWorkflow("omniflow-test-rerun-split-fulfill
 
 medusaIntegrationTestRunner({
   inApp: true,
-  env: { OMNIFLOW_OPTIONS: process.env.OMNIFLOW_OPTIONS, OMNIFLOW_TEST_PROVIDERS: "true" },
+  env,
   testSuite: ({ api, getContainer }) => {
     let seed: SeedResult
     let container: MedusaContainer
