@@ -72,7 +72,7 @@ const testModules =
       ]
     : []
 
-const ownModules = ["omniflow", "inventory-dedup", "recommendation", "risk-review"].map((name) => ({
+const ownModules = ["omniflow", "inventory-dedup", "recommendation", "risk-review", "flow-runs"].map((name) => ({
   resolve: `./src/modules/${name}`,
   options: omniflowOptions,
 }))

@@ -9,6 +9,7 @@
  *   npm run bench:contention -- --concurrency 8  # the guard's maxConcurrentCheckouts
  *   npm run bench:contention -- --n 40 --k 40 --serial  # one checkout at a time
  *   npm run bench:contention -- --cluster 2  # both runs on `medusa start --cluster 2`
+ *   npm run bench:contention -- --n 40 --k 40 --serial --recording-cost  # with and without the run registry
  *
  * Starts a throwaway embedded PostgreSQL unless DB_HOST is set (then DB_PORT, DB_USERNAME,
  * DB_PASSWORD name the server; a database `omniflow_bench_checkout` is recreated on it),
@@ -73,9 +74,15 @@ async function main() {
   const port = await freePort()
   let serial = 0
   // `--guard-only` skips the core run, for quick iterations on the guard itself.
-  const modes = process.argv.includes("--guard-only") ? ["omniflow guard"] : ["omniflow guard", "core alone"]
+  // `--recording-cost` adds the guard with the run registry off: the cost of recording runs.
+  const UNRECORDED = "omniflow guard, runs not recorded"
+  const modes = [
+    "omniflow guard",
+    ...(process.argv.includes("--recording-cost") ? [UNRECORDED] : []),
+    ...(process.argv.includes("--guard-only") ? [] : ["core alone"]),
+  ]
   for (const mode of modes) {
-    const guard = mode === "omniflow guard"
+    const guard = mode !== "core alone"
     const server = await startServer(
       {
         ...env,
@@ -83,6 +90,7 @@ async function main() {
           inventoryDedup: { checkoutGuard: guard, ...(arg("concurrency") ? { maxConcurrentCheckouts: arg("concurrency") } : {}) },
           // The order flow would ship and capture during the burst: only checkout is measured.
           orderFlow: { enabled: false },
+          runs: { record: mode !== UNRECORDED },
         }),
       },
       port,

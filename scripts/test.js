@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm test`: the unit, module and HTTP suites, one after the other (each on its own
- * throwaway embedded PostgreSQL unless DB_HOST is set), then one summary line.
+ * `npm test`: the unit, module, HTTP and browser suites, one after the other (each on its
+ * own throwaway embedded PostgreSQL unless DB_HOST is set), then one summary line.
+ * `npm test -- <suite> [jest args…]` runs one of them, e.g. `npm test -- browser`.
  */
 const path = require("path")
 const fs = require("fs")
@@ -15,6 +16,8 @@ const suites = [
   { name: "unit", type: "unit" },
   { name: "modules", type: "integration:modules" },
   { name: "http", type: "integration:http" },
+  // The admin dashboard in Chromium against `medusa start` (needs `apt-get install chromium`).
+  { name: "browser", type: "integration:browser", config: "integration-tests/browser/jest.config.js" },
 ]
 const only = process.argv[2]
 const extra = process.argv.slice(3)
@@ -31,6 +34,7 @@ for (const suite of suites) {
     process.execPath,
     [
       path.join(root, "node_modules", "jest", "bin", "jest.js"),
+      ...(suite.config ? ["--config", path.join(root, suite.config)] : []),
       "--runInBand",
       "--forceExit",
       "--passWithNoTests",
@@ -58,6 +62,9 @@ for (const suite of suites) {
     const brokenFiles = r.testResults.filter((t) => t.status === "failed" && !t.assertionResults.some((a) => a.status === "failed"))
     failed += brokenFiles.length
   } else {
+    // No report at all (the suite's setup failed before any test ran): one failure, so the
+    // summary line does not read as a clean run.
+    failed += 1
     broken = true
   }
   if (res.status !== 0) broken = true

@@ -7,6 +7,28 @@ import { z } from "zod"
  */
 const positiveInt = z.number().int().positive()
 
+/** The workflows whose runs are recorded (run registry, inbox, policies under `flows`). */
+export const RECORDED_FLOW_IDS = [
+  "omniflow-order-flow",
+  "complete-cart",
+  "decide-risk-review",
+  "retry-customer-notification",
+  "recover-checkout",
+  "reconcile-stock-claims",
+  "record-order-copurchases",
+  "remove-order-copurchases",
+  "rebuild-recommendations",
+] as const
+export type RecordedFlowId = (typeof RECORDED_FLOW_IDS)[number]
+
+/** One flow's policy as the options give it; what is left out keeps the flow's default. */
+export type FlowPolicyInput = {
+  timeoutMinutes?: number
+  retries?: number
+  retryBackoffSeconds?: number
+  inbox?: boolean
+}
+
 export const omniflowOptionsSchema = z
   .object({
     inventoryDedup: z
@@ -116,6 +138,39 @@ export const omniflowOptionsSchema = z
         notificationChannel: z.string().min(1).default("email"),
       })
       .strict()
+      .default({}),
+    runs: z
+      .object({
+        /** Record every run of OmniFlow's workflows (and core's checkout while the guard is on). */
+        record: z.boolean().default(true),
+        /** Ended runs are deleted after this many days; open inbox items stay. */
+        retentionDays: positiveInt.max(3650).default(30),
+      })
+      .strict()
+      .default({}),
+    metrics: z
+      .object({
+        /** Bearer token of `GET /metrics` (Prometheus). Unset: the endpoint answers 404. */
+        token: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
+      })
+      .strict()
+      .default({}),
+    /**
+     * Per-flow policy, keyed by workflow id (see RECORDED_FLOW_IDS); anything left out keeps
+     * the flow's default (README, "Flow policies").
+     */
+    flows: z
+      .record(
+        z.enum(RECORDED_FLOW_IDS),
+        z
+          .object({
+            timeoutMinutes: z.number().positive().max(7 * 24 * 60).optional(),
+            retries: z.number().int().min(0).max(10).optional(),
+            retryBackoffSeconds: z.number().positive().max(24 * 3600).optional(),
+            inbox: z.boolean().optional(),
+          })
+          .strict()
+      )
       .default({}),
   })
   .strict()

@@ -19,7 +19,7 @@ import { ADDRESS, Api, CartLine, storeHeaders } from "./storefront"
 export async function createFailingShippingOption(
   container: MedusaContainer,
   seed: SeedResult,
-  opts: { serviceZoneOf: string; failAt: string[]; message: string }
+  opts: { serviceZoneOf: string; failAt: string[]; message: string; failUntil?: Date }
 ): Promise<string> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const link = container.resolve(ContainerRegistrationKeys.LINK)
@@ -39,7 +39,11 @@ export async function createFailingShippingOption(
   if (!serviceZoneId) {
     throw new Error(`No service zone at location ${opts.serviceZoneOf}`)
   }
-  const failure: FailingFulfillmentData = { fail_at_location_ids: opts.failAt, fail_message: opts.message }
+  const failure: FailingFulfillmentData = {
+    fail_at_location_ids: opts.failAt,
+    fail_message: opts.message,
+    fail_until: opts.failUntil?.toISOString() ?? null,
+  }
   const { result } = await createShippingOptionsWorkflow(container).run({
     input: [
       {

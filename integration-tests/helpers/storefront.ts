@@ -103,3 +103,22 @@ export async function completeCart(api: Api, publishableKey: string, cartId: str
   })
   return { status: res.status, body: res.data }
 }
+
+/**
+ * Places the order as a storefront that honours `Retry-After` does: a 409 or 503 that
+ * carries one is tried again after it (at most `attempts` times). Resolves with the last
+ * answer, whatever it is.
+ */
+export async function completeCartRetrying(api: Api, publishableKey: string, cartId: string, token?: string, attempts = 5) {
+  for (let i = 1; ; i++) {
+    const res = await api.post(`/store/carts/${cartId}/complete`, {}, {
+      ...storeHeaders(publishableKey, token),
+      validateStatus: () => true,
+    })
+    const retryAfter = Number(res.headers["retry-after"])
+    if (i >= attempts || ![409, 503].includes(res.status) || !Number.isFinite(retryAfter)) {
+      return { status: res.status, body: res.data, attempts: i }
+    }
+    await new Promise((r) => setTimeout(r, retryAfter * 1000))
+  }
+}

@@ -1,4 +1,4 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { medusaIntegrationTestRunner } from "../helpers/runner"
 import { ContainerRegistrationKeys, MedusaError, Modules, TransactionState } from "@medusajs/framework/utils"
 import { MedusaContainer } from "@medusajs/framework/types"
 import {
@@ -15,9 +15,10 @@ import { RISK_REVIEW_MODULE, RiskReviewModuleService } from "../../src/modules/r
 import { INVENTORY_DEDUP_MODULE, InventoryDedupModuleService } from "../../src/modules/inventory-dedup"
 import { RECOMMENDATION_MODULE, RecommendationModuleService } from "../../src/modules/recommendation"
 import {
-  captureOrderPaymentWorkflow,
+  continueOrderFlow,
   decideRiskReviewWorkflow,
-  startOrderFlowWorkflow,
+  resumeOrderFlow,
+  startOrderFlow,
 } from "../../src/workflows/order-flow"
 import { createOrderFlowStep } from "../../src/workflows/order-flow/steps/create-order-flow"
 import { assessOrderRiskStep } from "../../src/workflows/order-flow/steps/assess-order-risk"
@@ -314,8 +315,9 @@ medusaIntegrationTestRunner({
     /** A placed order held for review by the real start of its flow (2 × 79 EUR > 150 EUR). */
     async function heldOrder() {
       const { order } = await placeOrder([["GRINDER-STEEL", 2]])
-      const { result } = await startOrderFlowWorkflow(container).run({ input: { order_id: order.id } })
-      expect(result).toEqual(expect.objectContaining({ created: true, stage: "under_review" }))
+      const result = await startOrderFlow(container, order.id)
+      expect(result).toEqual(expect.objectContaining({ created: true, review_id: expect.any(String) }))
+      expect((await flowOf(order.id)).flow.stage).toBe("under_review")
       const [review] = await sql(`SELECT * FROM risk_review WHERE order_id = ? AND deleted_at IS NULL`, [order.id])
       expect(review.status).toBe("pending")
       return { order, review }
@@ -334,7 +336,7 @@ medusaIntegrationTestRunner({
         expect(await flowOf(order.id)).toEqual({ flow: null, events: [] })
 
         // The row is really gone: the next start creates the flow.
-        const { result } = await startOrderFlowWorkflow(container).run({ input: { order_id: order.id } })
+        const result = await startOrderFlow(container, order.id)
         expect(result.created).toBe(true)
       })
 
@@ -363,8 +365,8 @@ medusaIntegrationTestRunner({
         expect(during).toEqual([expect.objectContaining({ status: "pending", score: 75 })])
         // Gone, not just soft-deleted: the order's one review can be opened again.
         expect(await reviews()).toEqual([])
-        const { result } = await startOrderFlowWorkflow(container).run({ input: { order_id: order.id } })
-        expect(result.stage).toBe("under_review")
+        const result = await startOrderFlow(container, order.id)
+        expect((await flowOf(order.id)).flow.stage).toBe("under_review")
         expect(result.review_id).toBeTruthy()
         expect(result.review_id).not.toBe(during[0].id)
       })
@@ -407,12 +409,17 @@ medusaIntegrationTestRunner({
           reason: null,
           note: null,
         })
-        // Pending again: a real decision goes through (no 409) and moves the flow on.
+        // Pending again: a real decision goes through (no 409), and the run waiting for it
+        // moves the flow on: approved, captured, then waiting for its shipping window.
         await decideRiskReviewWorkflow(container).run({
           input: { review_id: review.id, decision: "approve", actor_id: "user_other", source: "admin" },
         })
+        expect(await resumeOrderFlow(container, order.id, "review")).toBe(true)
         expect((await read()).status).toBe("approved")
-        expect((await flowOf(order.id)).flow.stage).toBe("approved")
+        const moved = await waitFor(() => flowOf(order.id), (f) => f.flow.stage === "paid", { what: "the approved flow to be paid" })
+        expect(moved.events.map((e: any) => `${e.stage}:${e.status}`)).toEqual(
+          expect.arrayContaining(["review:approved", "payment:captured"])
+        )
       })
 
       it("move-order-flow-stage-step: a later failure moves the stage back and records rolled_back", async () => {
@@ -472,10 +479,10 @@ medusaIntegrationTestRunner({
       it(
         "capture-order-payments-step: a flow whose capture was compensated (refunded) is not marked paid by the next capture attempt",
         async () => {
-          // A small first order: approved at once by the real start of its flow.
+          // A flow at rest in `approved` (as one is after its approval, before its capture).
           const { order } = await placeOrder([["MUG-BLACK", 1]])
-          const { result: started } = await startOrderFlowWorkflow(container).run({ input: { order_id: order.id } })
-          expect(started.stage).toBe("approved")
+          await flows().startFlow(order.id)
+          expect(await flows().moveStage({ order_id: order.id, from: ["assessing"], to: "approved" })).toBeTruthy()
           const [payment] = (await orderPayments(order.id)).payments
           probes.set("claimed-capture", async () => ({ flow: (await flowOf(order.id)).flow.stage, ...(await orderPayments(order.id)) }))
 
@@ -487,14 +494,16 @@ medusaIntegrationTestRunner({
           const after = await orderPayments(order.id)
           expect(after.payments[0]).toEqual(expect.objectContaining({ captured: payment.amount, refunded: payment.amount }))
 
-          // The flow is back in `approved` with its money returned. Until its caller cancels
-          // the order, the deadline job (every minute, any instance) advances `approved`
-          // flows, and so does it after a crash at this point: the next capture must not take
-          // the refunded payment for a paid order and ship it.
-          await captureOrderPaymentWorkflow(container).run({
-            input: { order_id: order.id, payment_deadline_at: new Date(Date.now() + 30 * 60 * 1000).toISOString() },
-          })
-          expect((await flowOf(order.id)).flow.stage).not.toBe("paid")
+          // The flow is back in `approved` with its money returned. A run that continues it
+          // (the sweeper's, after a crash at this point) must not take the refunded payment
+          // for a paid order and ship it: it waits for a payment instead.
+          await continueOrderFlow(container, order.id, null)
+          const waiting = await waitFor(
+            () => flowOf(order.id),
+            (f) => f.flow.stage !== "approved",
+            { what: "the continued flow to leave approved" }
+          )
+          expect(waiting.flow.stage).toBe("awaiting_payment")
         }
       )
 

@@ -1,5 +1,5 @@
 import http from "http"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { medusaIntegrationTestRunner } from "../helpers/runner"
 import { seedDemoData, SeedResult } from "../../src/scripts/seed"
 import { adminHeaders, completeCart, prepareCart, registerCustomer, storeHeaders } from "../helpers/storefront"
 import { appEnv } from "../helpers/app-env"

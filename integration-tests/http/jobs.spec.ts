@@ -1,4 +1,4 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { medusaIntegrationTestRunner } from "../helpers/runner"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { WorkflowManager, WorkflowScheduler } from "@medusajs/framework/orchestration"
 import { createOrderWorkflow } from "@medusajs/medusa/core-flows"
@@ -193,7 +193,8 @@ medusaIntegrationTestRunner({
         await flowService().updateRiskReviews({ id: held.risk_review.id, deadline_at: new Date(realNow() - MINUTE) })
         await jobs.deadlines.default(container)
 
-        const done = await adminFlow(order.id)
+        // The job decided the review and woke the flow's run, which cancels the order.
+        const done = await waitForStage(order.id, ["canceled", "failed"])
         expect(done.risk_review).toMatchObject({ status: "rejected", decided_by: "system:deadline", reason: "review deadline passed" })
         expect(done.flow.stage).toBe("canceled")
         expect(await orderState(order.id)).toEqual({ status: "canceled", captured: false, canceled: true })
@@ -243,7 +244,7 @@ medusaIntegrationTestRunner({
         await jobs.sweep.default(container)
 
         // Assessed, approved and paid, as if the event had arrived.
-        const flow = await adminFlow(order.id)
+        const flow = await waitForStage(order.id, ["paid", "failed", "canceled"])
         expect(flow.flow).toMatchObject({ stage: "paid", risk_decision: "approve" })
         expect(flow.timeline.map((e: any) => `${e.stage}:${e.status}`)).toContain("assessing:started")
         expect((await orderState(order.id)).captured).toBe(true)
@@ -261,21 +262,56 @@ medusaIntegrationTestRunner({
         })
         await flowService().updateOrderFlows({ id: held.flow.id, stage: "capturing" })
         // The ORM stamps updated_at on every update through the service, so the time of that
-        // last move (11 minutes ago, past stuckAfterMinutes) is written to the row directly.
+        // last move (11 minutes ago, past stuckAfterMinutes) is written to the row directly;
+        // the run that was capturing no longer waits for anything, and its process (owner
+        // key 1, whose lock nobody holds) is gone.
         const crashedAt = new Date(realNow() - 11 * MINUTE)
         await container
           .resolve(ContainerRegistrationKeys.PG_CONNECTION)
-          .raw(`UPDATE order_flow SET updated_at = ? WHERE id = ?`, [crashedAt, held.flow.id])
+          .raw(`UPDATE order_flow SET updated_at = ?, waiting_for = NULL, wait_until = NULL, run_owner = 1 WHERE id = ?`, [
+            crashedAt,
+            held.flow.id,
+          ])
         const [stuck] = await flowService().listOrderFlows({ order_id: order.id })
         expect([stuck.stage, new Date(stuck.updated_at).getTime()]).toEqual(["capturing", crashedAt.getTime()])
         expect((await orderState(order.id)).captured).toBe(false)
 
         await jobs.sweep.default(container)
 
-        const flow = await adminFlow(order.id)
+        const flow = await waitForStage(order.id, ["paid", "failed", "canceled"])
         expect(flow.flow.stage).toBe("paid")
         expect(flow.timeline.map((e: any) => `${e.stage}:${e.status}`)).toContain("capturing:resumed")
         expect(await orderState(order.id)).toMatchObject({ status: "pending", captured: true })
+      })
+    })
+
+    describe("sweep-order-flows, a run whose process died", () => {
+      it("continues at once a flow whose run's process is gone, without waiting stuckAfterMinutes", async () => {
+        const order = await placeOrder([["GRINDER-STEEL", 2]])
+        const held = await waitForStage(order.id, ["under_review"])
+        await flowService().decideReview({
+          id: held.risk_review.id,
+          status: "approved",
+          decided_by: "user_crashed_admin",
+          decision_source: "admin",
+        })
+        // A moment ago a process (owner key 1, whose lock nobody holds) was capturing.
+        await flowService().updateOrderFlows({ id: held.flow.id, stage: "capturing" })
+        await container
+          .resolve(ContainerRegistrationKeys.PG_CONNECTION)
+          .raw(`UPDATE order_flow SET waiting_for = NULL, wait_until = NULL, run_owner = 1 WHERE id = ?`, [held.flow.id])
+        // The same, held by this live process: left alone, it may be capturing right now.
+        const other = await placeOrder([["GRINDER-STEEL", 2]])
+        const otherHeld = await waitForStage(other.id, ["under_review"])
+        const owner = await container.resolve<any>(INVENTORY_DEDUP_MODULE).processOwnerKey()
+        await container
+          .resolve(ContainerRegistrationKeys.PG_CONNECTION)
+          .raw(`UPDATE order_flow SET stage = 'capturing', waiting_for = NULL, run_owner = ? WHERE id = ?`, [owner, otherHeld.flow.id])
+
+        await jobs.sweep.default(container)
+
+        expect((await waitForStage(order.id, ["paid", "failed", "canceled"])).flow.stage).toBe("paid")
+        expect((await adminFlow(other.id)).flow.stage).toBe("capturing")
       })
     })
 

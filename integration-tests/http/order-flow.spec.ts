@@ -1,4 +1,4 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { medusaIntegrationTestRunner } from "../helpers/runner"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { MedusaContainer } from "@medusajs/framework/types"
 import { seedDemoData, SeedResult } from "../../src/scripts/seed"

@@ -1,11 +1,11 @@
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { medusaIntegrationTestRunner } from "../helpers/runner"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createOrderWorkflow } from "@medusajs/medusa/core-flows"
 import { MedusaContainer } from "@medusajs/framework/types"
 import { seedDemoData, SeedResult } from "../../src/scripts/seed"
 import { INVENTORY_DEDUP_MODULE, InventoryDedupModuleService } from "../../src/modules/inventory-dedup"
 import { recoverAbandonedCheckouts } from "../../src/jobs/reconcile-stock-claims"
-import { adminHeaders, completeCart, prepareCart } from "../helpers/storefront"
+import { adminHeaders, completeCart, completeCartRetrying, prepareCart } from "../helpers/storefront"
 import { stockFigures } from "../helpers/stock"
 import { waitFor } from "../helpers/wait"
 
@@ -90,7 +90,9 @@ medusaIntegrationTestRunner({
       const orderId = await orderCreatedFrom(cartId)
       expect(await cartLinks(cartId)).toEqual([])
 
-      const retried = await completeCart(api, seed.publishableKey, cartId)
+      // As a storefront retries: a 409 with Retry-After (the boot job or reconciliation may
+      // be finishing the same checkout right now) is tried again after it.
+      const retried = await completeCartRetrying(api, seed.publishableKey, cartId)
       expect(retried.status).toBe(200)
       expect(retried.body.order.id).toBe(orderId)
 
@@ -120,7 +122,7 @@ medusaIntegrationTestRunner({
 
     it("a dead claim whose cart never became an order is released, and the retry places the order", async () => {
       const { cartId, claimId } = await cutOffCart()
-      const retried = await completeCart(api, seed.publishableKey, cartId)
+      const retried = await completeCartRetrying(api, seed.publishableKey, cartId)
       expect(retried.status).toBe(200)
       expect(await cartLinks(cartId)).toEqual([retried.body.order.id])
       expect((await service().retrieveStockClaim(claimId)).status).toBe("released")

@@ -1,4 +1,5 @@
 import { OmniflowOptionsError, parseOmniflowOptions } from "../options"
+import { DEFAULT_FLOW_POLICIES, flowPolicy, recordedWorkflowIds } from "../workflows/flow-runs/policies"
 
 describe("plugin options", () => {
   it("fills every default when nothing is given", () => {
@@ -57,5 +58,32 @@ describe("plugin options", () => {
         { option: "inventoryDedup.checkoutGaurd", message: "unknown option" },
       ])
     }
+  })
+
+  it("validates per-flow policies at boot: known flows, sane values, defaults for the rest", () => {
+    const options = parseOmniflowOptions({
+      flows: { "recover-checkout": { retries: 5 }, "omniflow-order-flow": { inbox: false, timeoutMinutes: 45 } },
+      runs: { retentionDays: 7 },
+    })
+    expect(flowPolicy(options, "recover-checkout")).toEqual({ ...DEFAULT_FLOW_POLICIES["recover-checkout"], retries: 5 })
+    expect(flowPolicy(options, "omniflow-order-flow")).toEqual({
+      ...DEFAULT_FLOW_POLICIES["omniflow-order-flow"],
+      inbox: false,
+      timeoutMinutes: 45,
+    })
+    expect(flowPolicy(options, "complete-cart")).toEqual(DEFAULT_FLOW_POLICIES["complete-cart"])
+    expect(options.runs).toEqual({ record: true, retentionDays: 7 })
+
+    expect(() => parseOmniflowOptions({ flows: { "order-flow": { retries: 1 } } })).toThrow(/flows/)
+    expect(() => parseOmniflowOptions({ flows: { "recover-checkout": { retries: 11 } } })).toThrow(
+      /flows\.recover-checkout\.retries/
+    )
+    expect(() => parseOmniflowOptions({ flows: { "recover-checkout": { retry: 1 } } })).toThrow(/flows\.recover-checkout\.retry/)
+    expect(() => parseOmniflowOptions({ metrics: { token: "short" } })).toThrow(/metrics\.token: must be at least 16 characters/)
+  })
+
+  it("records core's checkout only while the checkout guard is on", () => {
+    expect(recordedWorkflowIds(parseOmniflowOptions({}))).toContain("complete-cart")
+    expect(recordedWorkflowIds(parseOmniflowOptions({ inventoryDedup: { checkoutGuard: false } }))).not.toContain("complete-cart")
   })
 })

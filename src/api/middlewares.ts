@@ -7,6 +7,8 @@ import { recommendationAdminMiddlewares } from "./admin/recommendations/middlewa
 import { orderFlowAdminMiddlewares } from "./admin/orders/middlewares"
 import { orderFlowStoreMiddlewares } from "./store/orders/middlewares"
 import { installLocaleGuard } from "./utils/locale-guard"
+import { flowRunAdminMiddlewares } from "./admin/omniflow/middlewares"
+import { recordRunOrigin } from "./utils/run-origin"
 import { pathDecodingErrorHandler } from "./utils/validate-path"
 
 // Core's locale middleware runs before every entry below and cannot read `locale[]=…`;
@@ -15,6 +17,9 @@ import { pathDecodingErrorHandler } from "./utils/validate-path"
 installLocaleGuard()
 
 const routes: MiddlewareRoute[] = [
+  // First: every workflow run a request starts is recorded with its route and actor.
+  { matcher: "/store/*", middlewares: [recordRunOrigin] },
+  { matcher: "/admin/*", middlewares: [recordRunOrigin] },
   ...checkoutMiddlewares,
   ...inventoryDedupAdminMiddlewares,
   ...recommendationMiddlewares,
@@ -22,6 +27,7 @@ const routes: MiddlewareRoute[] = [
   ...riskReviewAdminMiddlewares,
   ...orderFlowAdminMiddlewares,
   ...orderFlowStoreMiddlewares,
+  ...flowRunAdminMiddlewares,
 ]
 
 /**

@@ -1,5 +1,6 @@
 import { MedusaContainer } from "@medusajs/framework/types"
 import { enforceOrderFlowDeadlines } from "../workflows/order-flow"
+import { withRunOrigin } from "../workflows/flow-runs/run-origin"
 
 /**
  * Review and payment deadlines live in Postgres, not in process timers, so they hold
@@ -7,7 +8,7 @@ import { enforceOrderFlowDeadlines } from "../workflows/order-flow"
  * database, so overlapping runs (or instances) do each thing once.
  */
 export default async function enforceOrderFlowDeadlinesJob(container: MedusaContainer) {
-  await enforceOrderFlowDeadlines(container)
+  await withRunOrigin({ trigger: "job", trigger_name: config.name, actor_type: "system" }, () => enforceOrderFlowDeadlines(container))
 }
 
 export const config = {

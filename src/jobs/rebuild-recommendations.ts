@@ -5,6 +5,7 @@ import { parseOmniflowOptions } from "../options"
 import { RECOMMENDATION_MODULE } from "../modules/recommendation"
 import RecommendationModuleService from "../modules/recommendation/service"
 import { rebuildRecommendationsWorkflow } from "../workflows/recommendation"
+import { runFlow } from "../workflows/flow-runs/run-flow"
 
 const DEFAULT_SCHEDULE = "0 3 * * *"
 
@@ -29,7 +30,11 @@ export default async function rebuildRecommendationsJob(container: MedusaContain
     return
   }
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-  const { result } = await rebuildRecommendationsWorkflow(container).run()
+  const { result } = await runFlow(container, rebuildRecommendationsWorkflow, undefined, {
+    trigger: "job",
+    trigger_name: config.name,
+    actor_type: "system",
+  })
   logger.info(
     `recommendations rebuilt: ${result.orders} orders, ${result.pairs} pairs, ${result.products} products in ${result.duration_ms} ms`
   )

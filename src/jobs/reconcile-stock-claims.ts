@@ -2,6 +2,8 @@ import { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { OMNIFLOW_MODULE, OmniflowModuleService } from "../modules/omniflow"
 import { reconcileStockClaimsWorkflow, recoverCheckoutWorkflow } from "../workflows/inventory-dedup"
+import { runFlow } from "../workflows/flow-runs/run-flow"
+import { withRunOrigin } from "../workflows/flow-runs/run-origin"
 
 /**
  * Lists the carts whose completion died (their server process is gone, or the claim went
@@ -11,12 +13,10 @@ import { reconcileStockClaimsWorkflow, recoverCheckoutWorkflow } from "../workfl
 export async function recoverAbandonedCheckouts(container: MedusaContainer) {
   const { staleClaimMinutes } = (container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions().inventoryDedup
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-  const { result } = await reconcileStockClaimsWorkflow(container).run({ input: { stale_minutes: staleClaimMinutes } })
+  const { result } = await runFlow(container, reconcileStockClaimsWorkflow, { stale_minutes: staleClaimMinutes })
   for (const cart_id of result.carts) {
     try {
-      const { result: recovered } = await recoverCheckoutWorkflow(container).run({
-        input: { cart_id, stale_minutes: staleClaimMinutes },
-      })
+      const { result: recovered } = await runFlow(container, recoverCheckoutWorkflow, { cart_id, stale_minutes: staleClaimMinutes })
       logger.info(`[omniflow] recovered checkout of cart ${cart_id}: ${JSON.stringify(recovered)}`)
     } catch (e) {
       logger.error(`[omniflow] recovering the checkout of cart ${cart_id} failed: ${(e as Error).message}`)
@@ -35,7 +35,7 @@ export default async function reconcileStockClaimsJob(container: MedusaContainer
   if (reconcileEveryMinutes === false || minute % reconcileEveryMinutes !== 0) {
     return
   }
-  await recoverAbandonedCheckouts(container)
+  await withRunOrigin({ trigger: "job", trigger_name: config.name, actor_type: "system" }, () => recoverAbandonedCheckouts(container))
 }
 
 export const config = {

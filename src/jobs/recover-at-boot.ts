@@ -4,6 +4,7 @@ import { OMNIFLOW_MODULE, OmniflowModuleService } from "../modules/omniflow"
 import { RISK_REVIEW_MODULE, RiskReviewModuleService } from "../modules/risk-review"
 import { sweepOrderFlows } from "../workflows/order-flow"
 import { recoverAbandonedCheckouts } from "./reconcile-stock-claims"
+import { withRunOrigin } from "../workflows/flow-runs/run-origin"
 
 /**
  * Once, a few seconds after the server starts: warns when no notification provider serves
@@ -23,10 +24,12 @@ export default async function recoverAtBoot(container: MedusaContainer) {
           `Configure a provider for "${channel}" or set orderFlow.notificationChannel.`
       )
   }
-  if (options.inventoryDedup.checkoutGuard) {
-    await recoverAbandonedCheckouts(container)
-  }
-  await sweepOrderFlows(container)
+  await withRunOrigin({ trigger: "job", trigger_name: config.name, actor_type: "system" }, async () => {
+    if (options.inventoryDedup.checkoutGuard) {
+      await recoverAbandonedCheckouts(container)
+    }
+    await sweepOrderFlows(container)
+  })
 }
 
 export const config = {

@@ -2,11 +2,12 @@ import { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
 import { ContainerRegistrationKeys, OrderWorkflowEvents } from "@medusajs/framework/utils"
 import { OMNIFLOW_MODULE, OmniflowModuleService } from "../modules/omniflow"
 import { startOrderFlow } from "../workflows/order-flow"
+import { withRunOrigin } from "../workflows/flow-runs/run-origin"
 
 /**
- * Starts the order's flow — once, however often the event arrives — and drives it to its
- * first wait. Errors are logged, never thrown back at the event bus: the sweeper job
- * starts or resumes a flow this did not finish.
+ * Starts the order's flow run — once, however often the event arrives; the run goes on
+ * to its first wait. Errors are logged, never thrown back at the event bus: the sweeper
+ * job starts or continues a flow this did not.
  */
 export default async function orderFlowOrderPlaced({ event, container }: SubscriberArgs<{ id: string }>) {
   const options = (container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions()
@@ -15,7 +16,7 @@ export default async function orderFlowOrderPlaced({ event, container }: Subscri
   }
   const order_id = event.data.id
   try {
-    await startOrderFlow(container, order_id)
+    await withRunOrigin({ trigger: "subscriber", trigger_name: event.name }, () => startOrderFlow(container, order_id))
   } catch (e) {
     container
       .resolve(ContainerRegistrationKeys.LOGGER)

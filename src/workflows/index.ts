@@ -6,8 +6,8 @@
  * themselves when Medusa loads the plugin.
  */
 
-// Order flow: risk review, payment, split shipment, cancellation (hooks: riskAssessed,
-// orderApproved, reviewApproved, beforeShipment, orderCanceled).
+// Order flow: one long-running workflow — risk review, payment, split shipment,
+// cancellation (hooks: riskAssessed, orderApproved, beforeShipment, orderCanceled).
 export * from "./order-flow"
 export * from "./order-flow/steps/assess-order-risk"
 export * from "./order-flow/steps/cancel-order-once"
@@ -18,11 +18,16 @@ export * from "./order-flow/steps/create-split-fulfillments"
 export * from "./order-flow/steps/decide-risk-review"
 export * from "./order-flow/steps/finish-cut-off-fulfillments"
 export * from "./order-flow/steps/get-order-payment-state"
-export * from "./order-flow/steps/get-risk-thresholds"
+export * from "./order-flow/steps/get-order-flow-options"
+export * from "./order-flow/steps/get-review-decision"
 export * from "./order-flow/steps/move-order-flow-stage"
 export * from "./order-flow/steps/notify-customer"
 export * from "./order-flow/steps/plan-order-shipment"
 export * from "./order-flow/steps/record-cut-off-captures"
+export * from "./order-flow/steps/release-order-flow"
+export * from "./order-flow/steps/wait-for-payment"
+export * from "./order-flow/steps/wait-for-review-decision"
+export * from "./order-flow/steps/wait-for-shipping-window"
 
 // Inventory dedup: stock ledger, checkout recovery, reconciliation.
 export * from "./inventory-dedup/reconcile-stock-claims"

@@ -16,6 +16,8 @@ export type FailingFulfillmentData = {
   fail_at_location_ids?: string[]
   /** The error they fail with. */
   fail_message?: string
+  /** The carrier is back at this time (ISO): fulfilments after it succeed. Unset: down for good. */
+  fail_until?: string | null
 }
 
 /**
@@ -35,8 +37,8 @@ export class FailingFulfillmentProviderService extends AbstractFulfillmentProvid
   }
 
   async validateFulfillmentData(optionData: Record<string, unknown>, data: Record<string, unknown>): Promise<any> {
-    const { fail_at_location_ids, fail_message } = optionData as FailingFulfillmentData
-    return { ...data, fail_at_location_ids: fail_at_location_ids ?? [], fail_message: fail_message ?? null }
+    const { fail_at_location_ids, fail_message, fail_until } = optionData as FailingFulfillmentData
+    return { ...data, fail_at_location_ids: fail_at_location_ids ?? [], fail_message: fail_message ?? null, fail_until: fail_until ?? null }
   }
 
   async canCalculate(): Promise<boolean> {
@@ -53,8 +55,9 @@ export class FailingFulfillmentProviderService extends AbstractFulfillmentProvid
     _order: unknown,
     fulfillment: { location_id?: string | null }
   ): Promise<CreateFulfillmentResult> {
-    const { fail_at_location_ids = [], fail_message } = data as FailingFulfillmentData
-    if (fulfillment.location_id && fail_at_location_ids.includes(fulfillment.location_id)) {
+    const { fail_at_location_ids = [], fail_message, fail_until } = data as FailingFulfillmentData
+    const down = !fail_until || Date.now() < Date.parse(fail_until)
+    if (down && fulfillment.location_id && fail_at_location_ids.includes(fulfillment.location_id)) {
       throw new Error(fail_message || `omniflow-test-fulfillment refuses location ${fulfillment.location_id}`)
     }
     return { data: { shipped_by: FailingFulfillmentProviderService.identifier }, labels: [] }

@@ -1,6 +1,6 @@
 import { Alert, Button, Drawer, Input, Label, Text, Textarea } from "@medusajs/ui"
 import { FormEvent, useEffect, useState } from "react"
-import { errorMessage } from "../lib/api"
+import { AdminApiError, errorMessage } from "../lib/api"
 import { formatMoney } from "../lib/format"
 import { useDecideRiskReview } from "../lib/queries"
 import type { DecisionResponse, RiskReview } from "../lib/types"
@@ -20,22 +20,56 @@ type Props = {
  * is no longer pending disappears — the drawer and its error message must not go with it.
  */
 export const DecisionDrawer = ({ pending, onClose, onDecided }: Props) => {
+  // Reviews found decided elsewhere (a 409), with their status now. Kept here rather than
+  // in the form, which starts afresh at every opening: reopening such a review, for either
+  // decision, still says so and offers nothing to send.
+  const [decidedElsewhere, setDecidedElsewhere] = useState<Record<string, string>>({})
+  const onConflict = (reviewId: string, status: string) =>
+    setDecidedElsewhere((known) => ({ ...known, [reviewId]: status }))
+
   return (
     <Drawer open={!!pending} onOpenChange={(open) => !open && onClose()}>
       <Drawer.Content>
         {/* Keyed so each opening starts with an empty form and no stale error. */}
-        {pending && <DecisionForm key={`${pending.review.id}:${pending.decision}`} {...pending} onClose={onClose} onDecided={onDecided} />}
+        {pending && (
+          <DecisionForm
+            key={`${pending.review.id}:${pending.decision}`}
+            {...pending}
+            decidedAs={decidedElsewhere[pending.review.id] ?? null}
+            onConflict={onConflict}
+            onClose={onClose}
+            onDecided={onDecided}
+          />
+        )}
       </Drawer.Content>
     </Drawer>
   )
 }
 
+/**
+ * The status a 409 from approve/reject reports the review in, or null for any other error.
+ * The API sends it as `status`; its message ("… is already approved") is the fallback.
+ */
+function conflictStatus(err: unknown): string | null {
+  if (!(err instanceof AdminApiError) || err.status !== 409) return null
+  const body = err.body as { status?: unknown } | null
+  if (body && typeof body.status === "string") return body.status
+  return /already (\w+)/.exec(err.message)?.[1] ?? "decided"
+}
+
 const DecisionForm = ({
   review,
   decision,
+  decidedAs,
+  onConflict,
   onClose,
   onDecided,
-}: PendingDecision & Pick<Props, "onClose" | "onDecided">) => {
+}: PendingDecision &
+  Pick<Props, "onClose" | "onDecided"> & {
+    /** Set once the API said someone else decided this review: its status now. */
+    decidedAs: string | null
+    onConflict: (reviewId: string, status: string) => void
+  }) => {
   const [reason, setReason] = useState("")
   const [note, setNote] = useState("")
   const [error, setError] = useState<string | null>(null)
@@ -46,6 +80,7 @@ const DecisionForm = ({
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
+    if (decidedAs) return
     if (isReject && !reason.trim()) {
       setError("A reason is required to reject an order.")
       return
@@ -58,11 +93,15 @@ const DecisionForm = ({
       onDecided?.(result, decision)
       onClose()
     } catch (err) {
-      setError(errorMessage(err))
+      const status = conflictStatus(err)
+      if (status) onConflict(review.id, status)
+      else setError(errorMessage(err))
     }
   }
 
   const order = review.order_summary ?? {}
+  // The admin knows the order by its number; the review's own id means nothing to them.
+  const orderName = order.display_id != null ? `Order #${order.display_id}` : "This order"
   return (
     <form onSubmit={submit} className="flex h-full flex-col">
       <Drawer.Header>
@@ -100,13 +139,24 @@ const DecisionForm = ({
           </Label>
           <Textarea id="omniflow-note" value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
         </div>
+        {decidedAs && (
+          <Alert variant="warning">
+            {orderName} is already {decidedAs}: it was decided elsewhere, so this decision was not recorded.
+          </Alert>
+        )}
         {error && <Alert variant="error">{error}</Alert>}
       </Drawer.Body>
       <Drawer.Footer>
         <Button type="button" variant="secondary" size="small" onClick={onClose}>
           Cancel
         </Button>
-        <Button type="submit" variant={isReject ? "danger" : "primary"} size="small" isLoading={mutation.isPending}>
+        <Button
+          type="submit"
+          variant={isReject ? "danger" : "primary"}
+          size="small"
+          isLoading={mutation.isPending}
+          disabled={!!decidedAs}
+        >
           {isReject ? "Reject order" : "Approve order"}
         </Button>
       </Drawer.Footer>

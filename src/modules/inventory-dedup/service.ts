@@ -79,7 +79,7 @@ const HELD_CLAIMS_SQL = `COALESCE((
      AND line->>'inventory_item_id' = i.id), 0)`
 
 /** Advisory-lock namespace of OmniFlow's server processes (the first key of the pair). */
-const OWNER_LOCK_NAMESPACE = 0x0f1f10
+export const OWNER_LOCK_NAMESPACE = 0x0f1f10
 
 /** Whether claim `c`'s owner process still holds its lock, i.e. is still alive. */
 const OWNER_ALIVE_SQL = `(c.owner IS NOT NULL AND EXISTS (
@@ -133,6 +133,11 @@ export default class InventoryDedupModuleService extends MedusaService({
    * running any more. Null when no such connection can be had: claims then fall back to
    * `staleClaimMinutes`.
    */
+  /** This process's owner key (see ownerKey_), for other modules that mark work as this process's. */
+  async processOwnerKey(): Promise<number | null> {
+    return this.ownerKey_()
+  }
+
   protected async ownerKey_(): Promise<number | null> {
     this.owner_ ??= (async () => {
       const settings = this.pg_?.client?.connectionSettings

@@ -8,6 +8,7 @@ import {
   MedusaService,
 } from "@medusajs/framework/utils"
 import { OrderFlow, OrderFlowEvent, RiskReview, ORDER_FLOW_STAGES } from "./models"
+import { OWNER_LOCK_NAMESPACE } from "../inventory-dedup/service"
 
 type SqlManager = { execute: (sql: string, params?: unknown[]) => Promise<any[]> }
 
@@ -36,6 +37,9 @@ const PATCH_COLUMNS = new Set([
   "shipments",
 ])
 
+/** What a waiting order flow waits for. */
+export type OrderFlowSignal = "review" | "payment" | "shipping_window"
+
 export type FlowEventInput = { stage: string; status: string; detail?: Record<string, unknown> | null }
 
 export type DecideReviewInput = {
@@ -60,20 +64,21 @@ export default class RiskReviewModuleService extends MedusaService({
   OrderFlowEvent,
 }) {
   /**
-   * Creates the order's flow row, or finds the one a previous delivery of the event
-   * created. The unique index on order_id decides between concurrent starters.
+   * Creates the order's flow row for the run `run_id`, or finds the one a previous delivery
+   * of the event created. The unique index on order_id decides between concurrent starters.
    */
   @InjectTransactionManager()
   async startFlow(
     order_id: string,
+    run: { run_id: string | null; run_owner?: number | null } = { run_id: null },
     @MedusaContext() sharedContext: Context = {}
   ): Promise<{ flow: any; created: boolean }> {
     const em = sharedContext.transactionManager as SqlManager
     const inserted = await em.execute(
-      `INSERT INTO order_flow (id, order_id, stage, created_at, updated_at)
-       VALUES (?, ?, 'assessing', now(), now())
+      `INSERT INTO order_flow (id, order_id, stage, run_id, run_owner, created_at, updated_at)
+       VALUES (?, ?, 'assessing', ?, ?, now(), now())
        ON CONFLICT (order_id) WHERE deleted_at IS NULL DO NOTHING RETURNING *`,
-      [generateEntityId(undefined, "oflow"), order_id]
+      [generateEntityId(undefined, "oflow"), order_id, run.run_id, run.run_owner ?? null]
     )
     if (inserted.length) {
       await this.insertEvent_(em, order_id, { stage: "assessing", status: "started" })
@@ -81,6 +86,143 @@ export default class RiskReviewModuleService extends MedusaService({
     }
     const [flow] = await em.execute(`SELECT * FROM order_flow WHERE order_id = ? AND deleted_at IS NULL`, [order_id])
     return { flow, created: false }
+  }
+
+  /**
+   * Hands a flow to a new run: only when it is still held by `from_run_id` (the run that
+   * was cut off, or null for a flow at rest) and not finished. Two callers taking over the
+   * same flow cannot both win. Returns the flow, or null.
+   */
+  @InjectTransactionManager()
+  async takeOverFlow(
+    input: { order_id: string; run_id: string; from_run_id: string | null; run_owner?: number | null },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<any | null> {
+    const em = sharedContext.transactionManager as SqlManager
+    const [flow] = await em.execute(
+      `UPDATE order_flow SET run_id = ?, run_owner = ?, waiting_for = NULL, wait_until = NULL, updated_at = now()
+        WHERE order_id = ? AND deleted_at IS NULL AND run_id IS NOT DISTINCT FROM ?
+          AND stage NOT IN ('fulfilled', 'canceled', 'failed')
+        RETURNING *`,
+      [input.run_id, input.run_owner ?? null, input.order_id, input.from_run_id]
+    )
+    if (flow) {
+      await this.insertEvent_(em, input.order_id, { stage: flow.stage, status: "resumed", detail: { run_id: input.run_id } })
+    }
+    return flow ?? null
+  }
+
+  /** Records that the flow's run waits (only while `run_id` still holds the flow). */
+  @InjectTransactionManager()
+  async awaitSignal(
+    input: { order_id: string; run_id: string; waiting_for: OrderFlowSignal; wait_until: Date | null },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<boolean> {
+    const em = sharedContext.transactionManager as SqlManager
+    const rows = await em.execute(
+      `UPDATE order_flow SET waiting_for = ?, wait_until = ?, updated_at = now()
+        WHERE order_id = ? AND run_id = ? AND deleted_at IS NULL RETURNING id`,
+      [input.waiting_for, input.wait_until, input.order_id, input.run_id]
+    )
+    return rows.length > 0
+  }
+
+  /**
+   * Claims the wake-up of a waiting flow: only one caller (the decision route, the job,
+   * another instance) gets the run id to resume; the others get null.
+   */
+  @InjectTransactionManager()
+  async claimWakeUp(
+    input: { order_id: string; waiting_for: OrderFlowSignal; run_owner?: number | null },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ run_id: string | null; stage: OrderFlowStage } | null> {
+    const em = sharedContext.transactionManager as SqlManager
+    // The resumed run goes on in the caller's process, which becomes its owner.
+    const [row] = await em.execute(
+      `UPDATE order_flow SET waiting_for = NULL, wait_until = NULL, run_owner = ?, updated_at = now()
+        WHERE order_id = ? AND waiting_for = ? AND deleted_at IS NULL RETURNING run_id, stage`,
+      [input.run_owner ?? null, input.order_id, input.waiting_for]
+    )
+    return row ?? null
+  }
+
+  /**
+   * Flows whose run was cut off: held by a run that neither waits nor has finished, and
+   * whose process is gone (its advisory lock is not held) or, for a run without a known
+   * process, that has not moved since `stuck_before`. Oldest first.
+   */
+  @InjectManager()
+  async listCutOffFlows(
+    input: { stuck_before: Date; limit: number; exclude?: string[]; order_id?: string },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ id: string; order_id: string; run_id: string }[]> {
+    const em = sharedContext.manager as SqlManager
+    const exclude = input.exclude?.length ? input.exclude : ["-"]
+    return em.execute(
+      `SELECT f.id, f.order_id, f.run_id FROM order_flow f
+        WHERE f.deleted_at IS NULL AND f.run_id IS NOT NULL AND f.waiting_for IS NULL
+          AND f.stage NOT IN ('fulfilled', 'canceled', 'failed')
+          AND f.id NOT IN (${exclude.map(() => "?").join(", ")})
+          ${input.order_id ? "AND f.order_id = ?" : ""}
+          AND (f.updated_at < ? OR (f.run_owner IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM pg_locks l
+                 WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+                   AND l.classid::text::bigint = ${OWNER_LOCK_NAMESPACE} AND l.objid::text::bigint = f.run_owner)))
+        ORDER BY f.updated_at, f.id LIMIT ?`,
+      [...exclude, ...(input.order_id ? [input.order_id] : []), input.stuck_before, input.limit]
+    )
+  }
+
+  /**
+   * Reopens a failed flow where it failed (`resume_stage`), for a retry to continue it in
+   * a new run. Returns the reopened flow, or null when the flow is not failed.
+   */
+  @InjectTransactionManager()
+  async reopenFailedFlow(order_id: string, @MedusaContext() sharedContext: Context = {}): Promise<any | null> {
+    const em = sharedContext.transactionManager as SqlManager
+    const [flow] = await em.execute(
+      `UPDATE order_flow SET stage = COALESCE(resume_stage, 'assessing'), resume_stage = NULL, failure_reason = NULL,
+              run_id = NULL, run_owner = NULL, waiting_for = NULL, wait_until = NULL, updated_at = now()
+        WHERE order_id = ? AND stage = 'failed' AND deleted_at IS NULL RETURNING *`,
+      [order_id]
+    )
+    if (flow) {
+      await this.insertEvent_(em, order_id, { stage: "flow", status: "reopened", detail: { stage: flow.stage } })
+    }
+    return flow ?? null
+  }
+
+  /** Ends a run's hold on the flow: the flow is at rest until something starts a new run. */
+  @InjectTransactionManager()
+  async releaseFlow(input: { order_id: string; run_id: string }, @MedusaContext() sharedContext: Context = {}) {
+    const em = sharedContext.transactionManager as SqlManager
+    await em.execute(
+      `UPDATE order_flow SET run_id = NULL WHERE order_id = ? AND run_id = ? AND waiting_for IS NULL AND deleted_at IS NULL`,
+      [input.order_id, input.run_id]
+    )
+  }
+
+  /**
+   * Waiting flows whose wait is over, most overdue first: a decided review, or a payment /
+   * shipping window whose time has come by `now`.
+   */
+  @InjectManager()
+  async listFlowsToWake(
+    input: { now: Date; limit: number; exclude?: string[] },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ order_id: string; waiting_for: OrderFlowSignal }[]> {
+    const em = sharedContext.manager as SqlManager
+    const exclude = input.exclude?.length ? input.exclude : ["-"]
+    return em.execute(
+      `SELECT f.order_id, f.waiting_for FROM order_flow f
+         LEFT JOIN risk_review r ON r.order_id = f.order_id AND r.deleted_at IS NULL
+        WHERE f.deleted_at IS NULL AND f.waiting_for IS NOT NULL
+          AND f.order_id NOT IN (${exclude.map(() => "?").join(", ")})
+          AND ((f.waiting_for = 'review' AND r.status IS DISTINCT FROM 'pending')
+            OR (f.waiting_for <> 'review' AND f.wait_until <= ?))
+        ORDER BY f.wait_until NULLS FIRST, f.id LIMIT ?`,
+      [...exclude, input.now, input.limit]
+    )
   }
 
   /**
@@ -197,14 +339,35 @@ export default class RiskReviewModuleService extends MedusaService({
     return rows.map((r) => r.id as string)
   }
 
-  /** Undoes `startFlow` for a flow that never got past its first stage. */
+  /**
+   * Undoes `startFlow` after a run failed and rolled back. A flow that never got past its
+   * assessment is deleted with its timeline, so the sweeper starts it afresh; one that had
+   * gone further (reviewed, paid, shipping) is never assessed or held again: it is marked
+   * `failed` with the reason and keeps its timeline.
+   */
   @InjectTransactionManager()
-  async discardFlow(order_id: string, @MedusaContext() sharedContext: Context = {}) {
+  async discardFlow(order_id: string, reason: string | null = null, @MedusaContext() sharedContext: Context = {}) {
     const em = sharedContext.transactionManager as SqlManager
-    // The timeline goes only with the flow: a flow that moved on keeps both.
-    const discarded = await em.execute(`DELETE FROM order_flow WHERE order_id = ? AND stage = 'assessing' RETURNING id`, [order_id])
+    const discarded = await em.execute(
+      `DELETE FROM order_flow f WHERE f.order_id = ? AND f.stage = 'assessing'
+          AND NOT EXISTS (SELECT 1 FROM order_flow_event e WHERE e.order_id = f.order_id
+                           AND e.stage NOT IN ('assessing', 'risk_assessment'))
+        RETURNING id`,
+      [order_id]
+    )
     if (discarded.length) {
       await em.execute(`DELETE FROM order_flow_event WHERE order_id = ?`, [order_id])
+      return
+    }
+    const failed = await em.execute(
+      `UPDATE order_flow SET stage = 'failed', resume_stage = stage, failure_reason = ?, run_id = NULL, waiting_for = NULL,
+              wait_until = NULL, updated_at = now()
+        WHERE order_id = ? AND deleted_at IS NULL AND stage NOT IN ('fulfilled', 'canceled', 'failed')
+        RETURNING stage`,
+      [reason ?? "the order flow's run failed and was rolled back", order_id]
+    )
+    if (failed.length) {
+      await this.insertEvent_(em, order_id, { stage: "flow", status: "failed", detail: { reason } })
     }
   }
 
@@ -233,8 +396,14 @@ export default class RiskReviewModuleService extends MedusaService({
     if (!current || !input.from.includes(current.stage)) {
       return null
     }
-    const sets = ["stage = ?", "updated_at = now()"]
+    // Any move ends a wait: the run that waited is the one moving on.
+    const sets = ["stage = ?", "updated_at = now()", "waiting_for = NULL", "wait_until = NULL"]
     const params: unknown[] = [input.to]
+    if (input.to === "failed") {
+      // Where a retry continues it.
+      sets.push("resume_stage = ?")
+      params.push(current.stage)
+    }
     for (const [key, value] of Object.entries(input.patch ?? {})) {
       if (!PATCH_COLUMNS.has(key)) {
         throw new MedusaError(MedusaError.Types.INVALID_DATA, `order_flow.${key} cannot be patched`)

@@ -1,12 +1,14 @@
 import { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { MedusaError } from "@medusajs/framework/utils"
 import { RISK_REVIEW_MODULE, RiskReviewModuleService } from "../../../modules/risk-review"
-import { advanceOrderFlow, decideRiskReviewWorkflow } from "../../../workflows/order-flow"
+import { decideRiskReviewWorkflow, resumeOrderFlow } from "../../../workflows/order-flow"
+import { runFlow } from "../../../workflows/flow-runs/run-flow"
 import { echoId } from "../../utils/validate-path"
 
 /**
  * Shared by approve and reject: records the decision (409 with the current status when it
- * was already decided), then carries it out — capture and shipment, or cancellation.
+ * was already decided), then resumes the order flow's run waiting for it, which carries
+ * it out (capture and shipment, or cancellation) and answers with where the flow stands.
  */
 export async function decideRiskReview(
   req: AuthenticatedMedusaRequest,
@@ -31,15 +33,13 @@ export async function decideRiskReview(
     return conflict(review)
   }
   try {
-    await decideRiskReviewWorkflow(req.scope).run({
-      input: {
-        review_id: review.id,
-        decision,
-        actor_id: req.auth_context.actor_id,
-        source: "admin",
-        reason: body.reason ?? null,
-        note: body.note ?? null,
-      },
+    await runFlow(req.scope, decideRiskReviewWorkflow, {
+      review_id: review.id,
+      decision,
+      actor_id: req.auth_context.actor_id,
+      source: "admin",
+      reason: body.reason ?? null,
+      note: body.note ?? null,
     })
   } catch (e) {
     // Lost a race with another decision (a second admin, the deadline job).
@@ -49,7 +49,8 @@ export async function decideRiskReview(
     }
     throw e
   }
-  const stage = await advanceOrderFlow(req.scope, review.order_id)
+  await resumeOrderFlow(req.scope, review.order_id, "review")
   const [decided] = await service.listRiskReviews({ id: review.id })
-  res.json({ risk_review: decided, flow: { stage } })
+  const [flow] = await service.listOrderFlows({ order_id: review.order_id })
+  res.json({ risk_review: decided, flow: { stage: flow?.stage ?? null } })
 }

@@ -6,6 +6,7 @@ import { OMNIFLOW_MODULE, OmniflowModuleService } from "../../../modules/omniflo
 import { getCartStockNeeds } from "../../../workflows/checkout-guard/cart-stock-needs"
 import { recoverCheckoutWorkflow } from "../../../workflows/inventory-dedup"
 import { AdmissionGate } from "./admission"
+import { runFlow } from "../../../workflows/flow-runs/run-flow"
 import { validatePathIds } from "../../utils/validate-path"
 
 let gate: AdmissionGate | null = null
@@ -109,9 +110,7 @@ async function recoverDeadCompletion(req: MedusaRequest, staleMinutes: number): 
     return null
   }
   try {
-    const { result } = await recoverCheckoutWorkflow(req.scope).run({
-      input: { cart_id: req.params.id, stale_minutes: staleMinutes },
-    })
+    const { result } = await runFlow(req.scope, recoverCheckoutWorkflow, { cart_id: req.params.id, stale_minutes: staleMinutes })
     return result.claim
   } catch (e) {
     // E.g. the dead process's cart lock has not expired yet (Redis locking): the buyer is

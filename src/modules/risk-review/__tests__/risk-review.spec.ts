@@ -368,17 +368,106 @@ moduleIntegrationTestRunner<RiskReviewModuleService>({
         expect(await timeline("order_1")).toEqual([{ stage: "assessing", status: "started", detail: null }])
       })
 
-      it("leaves a flow that got past `assessing` alone, timeline included", async () => {
-        await service.startFlow("order_1")
+      it("marks a flow that got past `assessing` failed instead, keeping its timeline", async () => {
+        await service.startFlow("order_1", { run_id: "run_1" })
         await service.moveStage({ order_id: "order_1", from: ["assessing"], to: "under_review" })
-        const before = await flowOf("order_1")
         const eventsBefore = await timeline("order_1")
         expect(eventsBefore).toHaveLength(2)
 
+        await service.discardFlow("order_1", "a shop's hook failed")
+
+        expect(await flowOf("order_1")).toMatchObject({ stage: "failed", failure_reason: "a shop's hook failed", run_id: null })
+        expect(await timeline("order_1")).toEqual([
+          ...eventsBefore,
+          { stage: "flow", status: "failed", detail: { reason: "a shop's hook failed" } },
+        ])
+        // Never started again: the flow row stays.
+        expect((await service.startFlow("order_1")).created).toBe(false)
+      })
+
+      it("marks a flow rolled back to `assessing` after it had been reviewed failed, not discarded", async () => {
+        await service.startFlow("order_1")
+        await service.moveStage({ order_id: "order_1", from: ["assessing"], to: "under_review" })
+        await service.moveStage({
+          order_id: "order_1",
+          from: ["under_review"],
+          to: "assessing",
+          event: { stage: "review", status: "rolled_back" },
+        })
+
         await service.discardFlow("order_1")
 
-        expect(await flowOf("order_1")).toEqual(before)
-        expect(await timeline("order_1")).toEqual(eventsBefore)
+        expect(await flowOf("order_1")).toMatchObject({ stage: "failed", failure_reason: "the order flow's run failed and was rolled back" })
+      })
+    })
+
+    describe("runs: takeover, waits and wake-ups", () => {
+      it("hands a flow to a new run only from the run it replaces, never a finished flow", async () => {
+        await service.startFlow("order_1", { run_id: "run_1" })
+        expect(await service.takeOverFlow({ order_id: "order_1", run_id: "run_x", from_run_id: "run_other" })).toBeNull()
+        const taken = await service.takeOverFlow({ order_id: "order_1", run_id: "run_2", from_run_id: "run_1" })
+        expect(taken).toMatchObject({ run_id: "run_2", stage: "assessing" })
+        // The replaced run cannot take it back, and a second taker of run_1 loses.
+        expect(await service.takeOverFlow({ order_id: "order_1", run_id: "run_3", from_run_id: "run_1" })).toBeNull()
+        expect((await flowOf("order_1")).run_id).toBe("run_2")
+        expect((await timeline("order_1")).map((e: any) => e.status)).toEqual(["started", "resumed"])
+
+        await service.moveStage({ order_id: "order_1", from: ["assessing"], to: "canceled" })
+        expect(await service.takeOverFlow({ order_id: "order_1", run_id: "run_4", from_run_id: "run_2" })).toBeNull()
+      })
+
+      it("records a wait only for the run holding the flow; one caller claims the wake-up; a move ends the wait", async () => {
+        await service.startFlow("order_1", { run_id: "run_1" })
+        const until = new Date(Date.now() + 60_000)
+        expect(await service.awaitSignal({ order_id: "order_1", run_id: "run_old", waiting_for: "review", wait_until: until })).toBe(false)
+        expect(await service.awaitSignal({ order_id: "order_1", run_id: "run_1", waiting_for: "review", wait_until: until })).toBe(true)
+
+        expect(await service.claimWakeUp({ order_id: "order_1", waiting_for: "payment" })).toBeNull()
+        const claims = await Promise.all([1, 2, 3].map(() => service.claimWakeUp({ order_id: "order_1", waiting_for: "review" })))
+        expect(claims.filter(Boolean)).toEqual([{ run_id: "run_1", stage: "assessing" }])
+
+        await service.awaitSignal({ order_id: "order_1", run_id: "run_1", waiting_for: "payment", wait_until: until })
+        await service.moveStage({ order_id: "order_1", from: ["assessing"], to: "approved" })
+        expect(await flowOf("order_1")).toMatchObject({ waiting_for: null, wait_until: null })
+
+        // At rest once the run ends; a run that no longer holds the flow releases nothing.
+        await service.releaseFlow({ order_id: "order_1", run_id: "run_other" })
+        expect((await flowOf("order_1")).run_id).toBe("run_1")
+        await service.releaseFlow({ order_id: "order_1", run_id: "run_1" })
+        expect((await flowOf("order_1")).run_id).toBeNull()
+      })
+
+      it("lists waits that are over, most overdue first: decided reviews and passed deadlines", async () => {
+        const now = Date.now()
+        const wait = async (order_id: string, waiting_for: "review" | "payment" | "shipping_window", minutes: number) => {
+          await service.startFlow(order_id, { run_id: `run_${order_id}` })
+          await service.awaitSignal({ order_id, run_id: `run_${order_id}`, waiting_for, wait_until: new Date(now + minutes * 60_000) })
+        }
+        await wait("order_pay_due", "payment", -5)
+        await wait("order_pay_later", "payment", 30)
+        await wait("order_ship_due", "shipping_window", -10)
+        await wait("order_review_pending", "review", -60)
+        await wait("order_review_decided", "review", 600)
+        const review = (o: string, status: "pending" | "approved") =>
+          service.createRiskReviews({
+            order_id: o,
+            status,
+            score: 60,
+            level: "medium",
+            reasons: [] as any,
+            order_summary: {},
+            deadline_at: new Date(now),
+          })
+        await review("order_review_pending", "pending")
+        await review("order_review_decided", "approved")
+
+        const due = await service.listFlowsToWake({ now: new Date(now), limit: 10 })
+        expect(due).toEqual([
+          { order_id: "order_ship_due", waiting_for: "shipping_window" },
+          { order_id: "order_pay_due", waiting_for: "payment" },
+          { order_id: "order_review_decided", waiting_for: "review" },
+        ])
+        expect(await service.listFlowsToWake({ now: new Date(now), limit: 10, exclude: ["order_ship_due"] })).toHaveLength(2)
       })
     })
 

@@ -10,19 +10,29 @@ export const cancelOrderOnceStepId = "cancel-order-once-step"
  * is back, payment cancelled or refunded — as one keyed effect of the stock ledger. A
  * replay returns the first result; a re-run after a crash that left the order cancelled
  * but the ledger unwritten sees the order's status and does not cancel twice.
+ *
+ * Core's cancelOrderWorkflow runs inside the ledger's keyed effect (its key is taken and
+ * written around the call), which a nested `runAsStep` could not be part of. When core
+ * refuses (an order with a fulfilment, say), the step returns the `error` and the order
+ * flow marks the flow failed with it; nothing was cancelled.
  */
 export const cancelOrderOnceStep = createStep(
   cancelOrderOnceStepId,
   async ({ order_id }: { order_id: string }, { container }) => {
     const ledger: InventoryDedupModuleService = container.resolve(INVENTORY_DEDUP_MODULE)
-    const { result, replayed } = await ledger.applyOnce(`order:${order_id}:cancel`, "cancel", async () => {
-      const order = await findOrder(container, order_id, ["id", "status", "canceled_at"])
-      if (order?.status === "canceled") {
-        return { order_id, already_canceled: true }
-      }
-      await cancelOrderWorkflow(container).run({ input: { order_id } })
-      return { order_id, already_canceled: false }
-    })
-    return new StepResponse({ ...result, replayed })
+    try {
+      const { result, replayed } = await ledger.applyOnce(`order:${order_id}:cancel`, "cancel", async () => {
+        const order = await findOrder(container, order_id, ["id", "status", "canceled_at"])
+        if (order?.status === "canceled") {
+          return { order_id, already_canceled: true }
+        }
+        await cancelOrderWorkflow(container).run({ input: { order_id } })
+        return { order_id, already_canceled: false }
+      })
+      return new StepResponse({ ...result, replayed, error: null as string | null })
+    } catch (e) {
+      // Nothing was written to the ledger, so a retry cancels for real.
+      return new StepResponse({ order_id, already_canceled: false, replayed: false, error: (e as Error)?.message ?? String(e) })
+    }
   }
 )

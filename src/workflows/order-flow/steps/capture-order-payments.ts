@@ -4,14 +4,20 @@ import { capturePaymentWorkflow, refundPaymentWorkflow } from "@medusajs/medusa/
 export const captureOrderPaymentsStepId = "capture-order-payments-step"
 
 /**
- * Captures each authorised payment through core's capture workflow (which also records
- * the order transaction). If a later step fails, what was captured is refunded.
+ * Captures each authorised payment through core's capturePaymentWorkflow (which also
+ * records the order transaction). Core's workflow runs from here, not as a nested step,
+ * because how many payments an order has is only known when the step runs.
+ *
+ * A capture the provider declines is an outcome, not a crash: the payments captured
+ * before it are refunded (all or nothing) and the step returns the `error`, on which the
+ * order flow cancels the order. If a later step of the run fails, what was captured is
+ * refunded.
  */
 export const captureOrderPaymentsStep = createStep(
   captureOrderPaymentsStepId,
   async (input: { payment_ids: string[]; captured_by?: string; skip?: boolean }, { container }) => {
     if (input.skip || !input.payment_ids.length) {
-      return new StepResponse({ captured: [] as string[] }, [] as string[])
+      return new StepResponse({ captured: [] as string[], error: null as string | null }, [] as string[])
     }
     const captured: string[] = []
     try {
@@ -24,9 +30,9 @@ export const captureOrderPaymentsStep = createStep(
       for (const payment_id of captured) {
         await refundPaymentWorkflow(container).run({ input: { payment_id } })
       }
-      throw e
+      return new StepResponse({ captured: [] as string[], error: (e as Error)?.message ?? String(e) }, [] as string[])
     }
-    return new StepResponse({ captured }, captured)
+    return new StepResponse({ captured, error: null as string | null }, captured)
   },
   async (captured, { container }) => {
     for (const payment_id of captured ?? []) {

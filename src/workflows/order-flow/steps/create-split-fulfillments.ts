@@ -350,7 +350,8 @@ export type CreateSplitFulfillmentsStepInput = {
  * fulfilments of one order at once; see withOrderLock). All or nothing: if one location
  * fails, the fulfilments this run created are cancelled (which restores their stock and
  * reservations) and the step fails naming the location, so an order is never left
- * half-shipped.
+ * half-shipped; the step then returns the `error` instead of throwing, and the order flow
+ * marks the flow failed with it (the payment stays captured).
  *
  * Safe to run again: it ships only what the order still has unfulfilled (quantity −
  * fulfilled_quantity per line), so a re-executed step creates no second fulfilment for a
@@ -365,13 +366,20 @@ export type CreateSplitFulfillmentsStepInput = {
 export const createSplitFulfillmentsStep = createStep(
   createSplitFulfillmentsStepId,
   async (input: CreateSplitFulfillmentsStepInput, { container }) => {
+    const none = { shipments: [] as CreatedShipment[], fulfillment_status: null as string | null, error: null as string | null }
     if (input.skip) {
-      return new StepResponse({ shipments: [] as CreatedShipment[], fulfillment_status: null as string | null }, null)
+      return new StepResponse(none, null)
     }
-    const { created, shipments, fulfillment_status } = await withOrderLock(container, input.order_id, () =>
-      shipRemainingLines(container, input.order_id, input.groups)
-    )
-    return new StepResponse({ shipments, fulfillment_status }, { order_id: input.order_id, shipments: created })
+    try {
+      const { created, shipments, fulfillment_status } = await withOrderLock(container, input.order_id, () =>
+        shipRemainingLines(container, input.order_id, input.groups)
+      )
+      return new StepResponse({ ...none, shipments, fulfillment_status }, { order_id: input.order_id, shipments: created })
+    } catch (e) {
+      // Whatever this run created was cancelled already (all or nothing): the failure is
+      // the shipment's outcome, which the flow records, not a reason to undo the payment.
+      return new StepResponse({ ...none, error: (e as Error)?.message ?? String(e) }, null)
+    }
   },
   async (undo, { container }) => {
     if (!undo?.shipments.length) {

@@ -36,7 +36,12 @@ export const moveOrderFlowStageStep = createStep(
       return new StepResponse(null, null)
     }
     return new StepResponse(
-      { order_id: input.order_id, stage: moved.stage as OrderFlowStage, previous_stage: moved.previous_stage as OrderFlowStage },
+      {
+        order_id: input.order_id,
+        stage: moved.stage as OrderFlowStage,
+        previous_stage: moved.previous_stage as OrderFlowStage,
+        failure_reason: (moved.failure_reason ?? null) as string | null,
+      },
       { order_id: input.order_id, to: input.to, back: moved.previous_stage as OrderFlowStage }
     )
   },

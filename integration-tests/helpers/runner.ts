@@ -1,0 +1,61 @@
+import { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { medusaIntegrationTestRunner as coreRunner } from "@medusajs/test-utils"
+import { orderFlowWorkflowId } from "../../src/workflows/order-flow"
+
+type RunnerOptions = Parameters<typeof coreRunner>[0]
+
+/**
+ * Medusa's integration test runner, for an app whose order flows are long-running
+ * workflows. After every test the core runner waits until no workflow execution is in
+ * progress; an order flow that waits for a review, a payment or its shipping window waits
+ * for days by design. So before that, this waits until every order-flow run has either
+ * finished or parked in one of its waits, and marks the parked ones finished (with those
+ * no flow row holds any more): they belong to the test that just ended. Runs still working
+ * are waited for as before.
+ */
+export function medusaIntegrationTestRunner(options: RunnerOptions) {
+  return coreRunner({
+    ...options,
+    testSuite: (suite) => {
+      describe("", () => {
+        afterEach(async () => {
+          await retireParkedOrderFlows(suite.getContainer())
+        })
+        options.testSuite(suite)
+      })
+    },
+  })
+}
+
+async function retireParkedOrderFlows(container: MedusaContainer, timeoutMs = 60_000) {
+  const pg = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const { rows } = await pg.raw(
+      `SELECT e.transaction_id,
+              EXISTS (SELECT 1 FROM jsonb_each(e.execution->'steps') s
+                       WHERE s.value->'invoke'->>'status' = 'waiting_response') AS waiting,
+              EXISTS (SELECT 1 FROM order_flow f WHERE f.run_id = e.transaction_id AND f.deleted_at IS NULL) AS holds_flow
+         FROM workflow_execution e
+        WHERE e.workflow_id = ? AND e.state = 'invoking' AND e.deleted_at IS NULL`,
+      [orderFlowWorkflowId]
+    )
+    // Parked in a wait (the engine's own record says so), or holding no flow any more
+    // (taken over by a newer run, or the test restored the database under it): neither
+    // will move again.
+    const parked = rows.filter((r: any) => r.waiting || !r.holds_flow).map((r: any) => r.transaction_id)
+    if (parked.length) {
+      await pg.raw(`UPDATE workflow_execution SET state = 'done' WHERE workflow_id = ? AND transaction_id = ANY(?)`, [
+        orderFlowWorkflowId,
+        parked,
+      ])
+    }
+    // Done when nothing is in progress any more. A run passing a wait it did not need is
+    // briefly recorded as waiting and then goes on; the next look catches it.
+    if (!rows.length || Date.now() > until) {
+      return
+    }
+    await new Promise((r) => setTimeout(r, 150))
+  }
+}
