@@ -250,31 +250,39 @@ medusaIntegrationTestRunner({
         expect((await orderState(order.id)).captured).toBe(true)
       })
 
-      it("resumes a flow a crash left in capturing: the payment is captured", async () => {
+      /**
+       * A held order an admin approved, whose run was capturing when its process stopped:
+       * the run waits for nothing, moved last `minutesAgo` ago, on process `owner` (null:
+       * unknown). The ORM stamps updated_at on every update through the service, so the row
+       * is written directly.
+       */
+      async function cutOffWhileCapturing(owner: number | null, minutesAgo: number) {
         const order = await placeOrder([["GRINDER-STEEL", 2]])
         const held = await waitForStage(order.id, ["under_review"])
-        // An admin approved it and the process died while capturing, 11 minutes ago.
         await flowService().decideReview({
           id: held.risk_review.id,
           status: "approved",
           decided_by: "user_crashed_admin",
           decision_source: "admin",
         })
-        await flowService().updateOrderFlows({ id: held.flow.id, stage: "capturing" })
-        // The ORM stamps updated_at on every update through the service, so the time of that
-        // last move (11 minutes ago, past stuckAfterMinutes) is written to the row directly;
-        // the run that was capturing no longer waits for anything, and its process (owner
-        // key 1, whose lock nobody holds) is gone.
-        const crashedAt = new Date(realNow() - 11 * MINUTE)
+        const movedAt = new Date(realNow() - minutesAgo * MINUTE)
         await container
           .resolve(ContainerRegistrationKeys.PG_CONNECTION)
-          .raw(`UPDATE order_flow SET updated_at = ?, waiting_for = NULL, wait_until = NULL, run_owner = 1 WHERE id = ?`, [
-            crashedAt,
-            held.flow.id,
-          ])
+          .raw(
+            `UPDATE order_flow SET stage = 'capturing', updated_at = ?, waiting_for = NULL, wait_until = NULL, run_owner = ?
+              WHERE id = ?`,
+            [movedAt, owner, held.flow.id]
+          )
         const [stuck] = await flowService().listOrderFlows({ order_id: order.id })
-        expect([stuck.stage, new Date(stuck.updated_at).getTime()]).toEqual(["capturing", crashedAt.getTime()])
+        expect([stuck.stage, new Date(stuck.updated_at).getTime()]).toEqual(["capturing", movedAt.getTime()])
         expect((await orderState(order.id)).captured).toBe(false)
+        return order
+      }
+
+      it("resumes a flow a crash left in capturing after stuckAfterMinutes: the payment is captured", async () => {
+        // Its process is unknown; it has not moved for 11 minutes. A younger one waits.
+        const order = await cutOffWhileCapturing(null, 11)
+        const young = await cutOffWhileCapturing(null, 1)
 
         await jobs.sweep.default(container)
 
@@ -282,36 +290,19 @@ medusaIntegrationTestRunner({
         expect(flow.flow.stage).toBe("paid")
         expect(flow.timeline.map((e: any) => `${e.stage}:${e.status}`)).toContain("capturing:resumed")
         expect(await orderState(order.id)).toMatchObject({ status: "pending", captured: true })
+        expect((await adminFlow(young.id)).flow.stage).toBe("capturing")
       })
-    })
 
-    describe("sweep-order-flows, a run whose process died", () => {
-      it("continues at once a flow whose run's process is gone, without waiting stuckAfterMinutes", async () => {
-        const order = await placeOrder([["GRINDER-STEEL", 2]])
-        const held = await waitForStage(order.id, ["under_review"])
-        await flowService().decideReview({
-          id: held.risk_review.id,
-          status: "approved",
-          decided_by: "user_crashed_admin",
-          decision_source: "admin",
-        })
-        // A moment ago a process (owner key 1, whose lock nobody holds) was capturing.
-        await flowService().updateOrderFlows({ id: held.flow.id, stage: "capturing" })
-        await container
-          .resolve(ContainerRegistrationKeys.PG_CONNECTION)
-          .raw(`UPDATE order_flow SET waiting_for = NULL, wait_until = NULL, run_owner = 1 WHERE id = ?`, [held.flow.id])
-        // The same, held by this live process: left alone, it may be capturing right now.
-        const other = await placeOrder([["GRINDER-STEEL", 2]])
-        const otherHeld = await waitForStage(other.id, ["under_review"])
+      it("continues at once a flow whose run's process is gone, and leaves a live process's run alone", async () => {
+        // Owner key 1: a lock nobody holds. The other is held by this live process.
+        const dead = await cutOffWhileCapturing(1, 0)
         const owner = await container.resolve<any>(INVENTORY_DEDUP_MODULE).processOwnerKey()
-        await container
-          .resolve(ContainerRegistrationKeys.PG_CONNECTION)
-          .raw(`UPDATE order_flow SET stage = 'capturing', waiting_for = NULL, run_owner = ? WHERE id = ?`, [owner, otherHeld.flow.id])
+        const live = await cutOffWhileCapturing(owner, 0)
 
         await jobs.sweep.default(container)
 
-        expect((await waitForStage(order.id, ["paid", "failed", "canceled"])).flow.stage).toBe("paid")
-        expect((await adminFlow(other.id)).flow.stage).toBe("capturing")
+        expect((await waitForStage(dead.id, ["paid", "failed", "canceled"])).flow.stage).toBe("paid")
+        expect((await adminFlow(live.id)).flow.stage).toBe("capturing")
       })
     })
 
