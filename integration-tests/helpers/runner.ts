@@ -21,6 +21,7 @@ export function medusaIntegrationTestRunner(options: RunnerOptions) {
       describe("", () => {
         afterEach(async () => {
           await retireParkedOrderFlows(suite.getContainer())
+          await failOnStuckExecutions(suite.getContainer())
         })
         options.testSuite(suite)
       })
@@ -57,5 +58,40 @@ async function retireParkedOrderFlows(container: MedusaContainer, timeoutMs = 60
       return
     }
     await new Promise((r) => setTimeout(r, 150))
+  }
+}
+
+/**
+ * The core runner then waits for every stored execution to finish, with no end: its own
+ * timeout throws inside a timer and the wait goes on. A run stuck in a step would hang the
+ * suite until jest gives up, naming nothing. So this waits a bounded time, and fails the
+ * test that left a stuck run with the run and its unfinished steps named — and marks those
+ * runs failed, so the tests after it are not held up too.
+ */
+async function failOnStuckExecutions(container: MedusaContainer, timeoutMs = 90_000) {
+  const pg = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const { rows } = await pg.raw(
+      `SELECT e.workflow_id, e.transaction_id,
+              (SELECT jsonb_object_agg(s.key, s.value->'invoke'->>'status')
+                 FROM jsonb_each(e.execution->'steps') s
+                WHERE s.value->'invoke'->>'status' NOT IN ('done', 'idle', 'skipped')) AS open_steps
+         FROM workflow_execution e
+        WHERE e.state NOT IN ('not_started', 'done', 'reverted', 'failed') AND e.deleted_at IS NULL`
+    )
+    if (!rows.length) {
+      return
+    }
+    if (Date.now() > until) {
+      await pg.raw(`UPDATE workflow_execution SET state = 'failed' WHERE transaction_id = ANY(?)`, [
+        rows.map((r: any) => r.transaction_id),
+      ])
+      throw new Error(
+        `Workflow runs still in progress ${timeoutMs / 1000} s after the test: ` +
+          rows.map((r: any) => `${r.workflow_id} ${r.transaction_id} ${JSON.stringify(r.open_steps)}`).join("; ")
+      )
+    }
+    await new Promise((r) => setTimeout(r, 200))
   }
 }

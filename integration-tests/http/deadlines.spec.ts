@@ -15,7 +15,9 @@ const env = appEnv({
   }),
 })
 
-const DUE = 1000
+// Past two batches of 100 behind the 150 that used to starve them. The 1,000-review figure
+// in docs/order-flow.md comes from OMNIFLOW_DEADLINE_REVIEWS=1000 (a quarter hour here).
+const DUE = Number(process.env.OMNIFLOW_DEADLINE_REVIEWS ?? 250)
 
 medusaIntegrationTestRunner({
   inApp: true,
@@ -39,7 +41,7 @@ medusaIntegrationTestRunner({
           level: "medium",
           reasons: [] as unknown as Record<string, unknown>,
           order_summary: {},
-          // Due between 1 and 1000 minutes ago.
+          // Due between 1 and DUE minutes ago.
           deadline_at: new Date(now - (i + 1) * 60_000),
         }))
       )
