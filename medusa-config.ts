@@ -72,7 +72,7 @@ const testModules =
       ]
     : []
 
-const ownModules = ["omniflow", "inventory-dedup", "recommendation", "risk-review", "flow-runs"].map((name) => ({
+const ownModules = ["omniflow", "inventory-dedup", "recommendation", "risk-review", "flow-runs", "audit", "customer-lifecycle"].map((name) => ({
   resolve: `./src/modules/${name}`,
   options: omniflowOptions,
 }))
@@ -97,16 +97,42 @@ module.exports = defineConfig({
     ...ownModules,
     ...redisModules,
     ...testModules,
-    // Customer notifications of the order flow go out on "email"; the local provider logs them.
+    // Customer notifications go out on "email"; the local provider logs them. Tests that
+    // need a mail service failing on demand register a test provider for "email" instead.
     {
       key: Modules.NOTIFICATION,
       resolve: "@medusajs/medusa/notification",
       options: {
+        providers:
+          process.env.OMNIFLOW_TEST_NOTIFICATIONS === "true"
+            ? [
+                { resolve: "@medusajs/medusa/notification-local", id: "local", options: { name: "Local", channels: ["feed"] } },
+                {
+                  resolve: path.join(__dirname, "integration-tests/providers/failing-notification"),
+                  id: "failing",
+                  options: { channels: ["email"] },
+                },
+              ]
+            : [
+                {
+                  resolve: "@medusajs/medusa/notification-local",
+                  id: "local",
+                  options: { name: "Local Notification Provider", channels: (process.env.OMNIFLOW_NOTIFICATION_CHANNELS ?? "email,feed").split(",") },
+                },
+              ],
+      },
+    },
+    // Data exports are private files: kept outside ./static (which Medusa serves to anyone)
+    // and handed out only by OmniFlow's download routes, to their requester, until they expire.
+    {
+      key: Modules.FILE,
+      resolve: "@medusajs/medusa/file",
+      options: {
         providers: [
           {
-            resolve: "@medusajs/medusa/notification-local",
+            resolve: "@medusajs/medusa/file-local",
             id: "local",
-            options: { name: "Local Notification Provider", channels: (process.env.OMNIFLOW_NOTIFICATION_CHANNELS ?? "email,feed").split(",") },
+            options: { private_upload_dir: process.env.OMNIFLOW_PRIVATE_FILES_DIR || ".omniflow/private-files" },
           },
         ],
       },

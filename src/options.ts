@@ -18,6 +18,11 @@ export const RECORDED_FLOW_IDS = [
   "record-order-copurchases",
   "remove-order-copurchases",
   "rebuild-recommendations",
+  "omniflow-onboard-customer",
+  "omniflow-record-customer-groups",
+  "omniflow-record-user-roles",
+  "omniflow-export-customer-data",
+  "omniflow-erase-customer",
 ] as const
 export type RecordedFlowId = (typeof RECORDED_FLOW_IDS)[number]
 
@@ -136,6 +141,43 @@ export const omniflowOptionsSchema = z
          * and retried by the sweeper; the boot warns when no provider serves the channel.
          */
         notificationChannel: z.string().min(1).default("email"),
+      })
+      .strict()
+      .default({}),
+    customerLifecycle: z
+      .object({
+        /** Onboard every new customer (store registration and admin-created). */
+        onboarding: z.boolean().default(true),
+        /** The group every new customer joins; created on first use. */
+        defaultGroup: z.string().min(1).max(200).default("Registered customers"),
+        /** A new customer's locale when the request names none (`metadata.omniflow.locale`). */
+        defaultLocale: z.string().min(2).max(35).default("en"),
+        /** The Notification-module channel of welcome, group and role notifications. */
+        notificationChannel: z.string().min(1).default("email"),
+        /** Notification templates. */
+        templates: z
+          .object({
+            welcome: z.string().min(1).default("omniflow-welcome"),
+            groupsChanged: z.string().min(1).default("omniflow-groups-changed"),
+            rolesChanged: z.string().min(1).default("omniflow-roles-changed"),
+            dataExportReady: z.string().min(1).default("omniflow-data-export-ready"),
+          })
+          .strict()
+          .default({}),
+        /** Tell a customer when their groups change. */
+        notifyGroupChanges: z.boolean().default(false),
+        /** Tell an admin user when their roles change (RBAC feature flag on). */
+        notifyRoleChanges: z.boolean().default(true),
+        /** How long a data export's download link works. */
+        exportLinkHours: z.number().positive().max(24 * 30).default(24),
+        /**
+         * An erasure asked for while one of the customer's orders is not fulfilled:
+         * `refuse` answers 409 naming the orders; `cancel` cancels them first (core's
+         * cancellation, as the order flow does).
+         */
+        unfulfilledOrders: z.enum(["refuse", "cancel"]).default("refuse"),
+        /** An erasure whose run stopped (its process gone, or silent this long) is continued. */
+        resumeAfterMinutes: z.number().positive().default(10),
       })
       .strict()
       .default({}),

@@ -9,6 +9,8 @@ import { orderFlowStoreMiddlewares } from "./store/orders/middlewares"
 import { installLocaleGuard } from "./utils/locale-guard"
 import { flowRunAdminMiddlewares } from "./admin/omniflow/middlewares"
 import { recordRunOrigin } from "./utils/run-origin"
+import { privacyMiddlewares } from "./privacy-middlewares"
+import { customerLifecycleMiddlewares } from "./customer-lifecycle-middlewares"
 import { pathDecodingErrorHandler } from "./utils/validate-path"
 
 // Core's locale middleware runs before every entry below and cannot read `locale[]=…`;
@@ -28,6 +30,8 @@ const routes: MiddlewareRoute[] = [
   ...orderFlowAdminMiddlewares,
   ...orderFlowStoreMiddlewares,
   ...flowRunAdminMiddlewares,
+  ...customerLifecycleMiddlewares,
+  ...privacyMiddlewares,
 ]
 
 /**

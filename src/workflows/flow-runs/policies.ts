@@ -26,6 +26,11 @@ export const DEFAULT_FLOW_POLICIES: Record<RecordedFlowId, FlowPolicy> = {
   "record-order-copurchases": { timeoutMinutes: 5, retries: 3, retryBackoffSeconds: 30, inbox: true },
   "remove-order-copurchases": { timeoutMinutes: 5, retries: 3, retryBackoffSeconds: 30, inbox: true },
   "rebuild-recommendations": { timeoutMinutes: 60, retries: 1, retryBackoffSeconds: 300, inbox: true },
+  "omniflow-onboard-customer": { timeoutMinutes: 5, retries: 0, retryBackoffSeconds: 60, inbox: true },
+  "omniflow-record-customer-groups": { timeoutMinutes: 5, retries: 2, retryBackoffSeconds: 30, inbox: true },
+  "omniflow-record-user-roles": { timeoutMinutes: 5, retries: 2, retryBackoffSeconds: 30, inbox: true },
+  "omniflow-export-customer-data": { timeoutMinutes: 15, retries: 1, retryBackoffSeconds: 60, inbox: true },
+  "omniflow-erase-customer": { timeoutMinutes: 30, retries: 0, retryBackoffSeconds: 60, inbox: true },
 }
 
 /** The policy of `workflowId`: the defaults, overridden by `options.flows[workflowId]`. */
