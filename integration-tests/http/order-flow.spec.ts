@@ -225,6 +225,11 @@ medusaIntegrationTestRunner({
           expect(again.status).toBe(409)
           expect(again.data.status).toBe("approved")
         }
+        // One decision, one audit entry naming who decided.
+        const { data: trail } = await api.get(`/admin/omniflow/audit?target=${order.id}`, admin)
+        expect(trail.audit_entries.map((e: any) => [e.action, e.actor_type, e.actor_id, e.details.decision])).toEqual([
+          ["order.review_decided", "user", me.user.id, "approve"],
+        ])
       })
 
       it("cancels a rejected order, returns its stock, cancels its payment and tells the customer", async () => {
@@ -254,6 +259,11 @@ medusaIntegrationTestRunner({
           .resolve<InventoryDedupModuleService>(INVENTORY_DEDUP_MODULE)
           .listStockEffects({ key: `order:${order.id}:cancel` })
         expect(effects.map((e) => [e.kind, (e.result as any)?.already_canceled])).toEqual([["cancel", false]])
+        const { data: trail } = await api.get(`/admin/omniflow/audit?target=${order.id}`, admin)
+        expect(trail.audit_entries.map((e: any) => [e.action, e.details.decision ?? null, e.details.reason]).sort()).toEqual([
+          ["order.canceled", null, "card testing pattern"],
+          ["order.review_decided", "reject", "card testing pattern"],
+        ])
 
         const { data: mine } = await api.get(`/store/orders/${order.id}/omniflow`, storeHeaders(key(), customer.token))
         expect(mine.omniflow.status).toBe("canceled")

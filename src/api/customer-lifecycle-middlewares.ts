@@ -1,4 +1,44 @@
 import { MiddlewareRoute } from "@medusajs/framework/http"
+import { z } from "@medusajs/framework/zod"
+import { auditCustomerGroupChange } from "./admin/customer-groups-audit"
+import { validatePathIds } from "./utils/validate-path"
+import { idParam, NoQueryParams, pageParams, validateQuery } from "./utils/validators"
 
-/** Routes of onboarding, group changes and the audit trail, with their validators. */
-export const customerLifecycleMiddlewares: MiddlewareRoute[] = []
+export const AdminListAuditParams = z.object({
+  target: idParam("target").optional(),
+  action: z
+    .string()
+    .regex(/^[a-z0-9_.:-]{1,100}$/, { error: "action must be a dotted name such as customer.groups_changed" })
+    .optional(),
+  actor: idParam("actor").optional(),
+  ...pageParams({ limit: 50, maxLimit: 200 }),
+})
+export type AdminListAuditParamsType = z.infer<typeof AdminListAuditParams>
+
+/**
+ * Onboarding state for the customer, the audit trail for admins, and the watch on core's
+ * group-membership routes. Medusa authenticates `/store/customers/me*` (customer) and
+ * `/admin/*` (admin user) before any of these.
+ */
+export const customerLifecycleMiddlewares: MiddlewareRoute[] = [
+  {
+    method: ["GET"],
+    matcher: "/store/customers/me/omniflow",
+    middlewares: [validateQuery(NoQueryParams)],
+  },
+  {
+    method: ["GET"],
+    matcher: "/admin/omniflow/audit",
+    middlewares: [validateQuery(AdminListAuditParams, { defaults: [], isList: true })],
+  },
+  {
+    method: ["POST"],
+    matcher: "/admin/customers/:id/customer-groups",
+    middlewares: [validatePathIds, auditCustomerGroupChange("customer")],
+  },
+  {
+    method: ["POST"],
+    matcher: "/admin/customer-groups/:id/customers",
+    middlewares: [validatePathIds, auditCustomerGroupChange("group")],
+  },
+]

@@ -1,6 +1,7 @@
 import { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { ulid } from "ulid"
+import { AUDIT_MODULE, AuditActorType, AuditModuleService } from "../../modules/audit"
 import { FLOW_RUNS_MODULE, FlowRunsModuleService } from "../../modules/flow-runs"
 import { RISK_REVIEW_MODULE, RiskReviewModuleService } from "../../modules/risk-review"
 import { orderFlowWorkflowId } from "../order-flow/order-flow"
@@ -37,6 +38,16 @@ export async function retryFlowRun(
       input = reopened ? { order_id, takeover: { from_run_id: null } } : { order_id }
     }
     await runs.linkRetry({ id: run.id, retried_as: transaction_id })
+    await (container.resolve(AUDIT_MODULE) as AuditModuleService).record([
+      {
+        actor_type: (["user", "customer"].includes(actor.actor_type) ? actor.actor_type : "system") as AuditActorType,
+        actor_id: actor.actor_id,
+        action: "flow_run.retried",
+        target_type: "flow_run",
+        target_id: run.id,
+        details: { workflow_id: run.workflow_id, subject_id: run.subject_id ?? null, retried_as: transaction_id },
+      },
+    ])
   } catch (e) {
     await runs.reopenInbox(run.id)
     throw e

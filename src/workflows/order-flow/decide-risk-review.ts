@@ -1,4 +1,5 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { recordAuditEntriesStep } from "../audit/steps/record-audit-entries"
 import { decideRiskReviewStep } from "./steps/decide-risk-review"
 
 export type DecideRiskReviewWorkflowInput = {
@@ -35,6 +36,20 @@ export const decideRiskReviewWorkflow = createWorkflow(decideRiskReviewWorkflowI
       decision_source: input.source,
       reason: input.reason ?? null,
       note: input.note ?? null,
+    }))
+  )
+  recordAuditEntriesStep(
+    transform({ input, review }, ({ input, review }) => ({
+      entries: [
+        {
+          actor_type: input.source === "admin" ? ("user" as const) : ("system" as const),
+          actor_id: input.actor_id,
+          action: "order.review_decided",
+          target_type: "order",
+          target_id: (review as any).order_id as string,
+          details: { review_id: input.review_id, decision: input.decision, reason: input.reason ?? null, note: input.note ?? null },
+        },
+      ],
     }))
   )
   return new WorkflowResponse(review)

@@ -370,7 +370,12 @@ export const orderFlowWorkflow = createWorkflow(
     )
 
     const canceled = when("cancel", { cancelClaim }, ({ cancelClaim }) => !!cancelClaim).then(() =>
-      cancelOrderOnceStep({ order_id: input.order_id })
+      cancelOrderOnceStep(
+        transform({ input, cancellation }, ({ input, cancellation }) => ({
+          order_id: input.order_id,
+          reason: cancellation?.reason ?? null,
+        }))
+      )
     )
 
     let orderCanceled!: Hook<"orderCanceled", OrderCanceledHookInput, unknown>

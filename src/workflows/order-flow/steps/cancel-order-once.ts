@@ -1,5 +1,6 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { cancelOrderWorkflow } from "@medusajs/medusa/core-flows"
+import { AUDIT_MODULE, AuditModuleService } from "../../../modules/audit"
 import { INVENTORY_DEDUP_MODULE, InventoryDedupModuleService } from "../../../modules/inventory-dedup"
 import { findOrder } from "../../find-order"
 
@@ -14,11 +15,12 @@ export const cancelOrderOnceStepId = "cancel-order-once-step"
  * Core's cancelOrderWorkflow runs inside the ledger's keyed effect (its key is taken and
  * written around the call), which a nested `runAsStep` could not be part of. When core
  * refuses (an order with a fulfilment, say), the step returns the `error` and the order
- * flow marks the flow failed with it; nothing was cancelled.
+ * flow marks the flow failed with it; nothing was cancelled. The cancellation is written to
+ * the audit trail inside the same keyed effect, so it is audited exactly once.
  */
 export const cancelOrderOnceStep = createStep(
   cancelOrderOnceStepId,
-  async ({ order_id }: { order_id: string }, { container }) => {
+  async ({ order_id, reason }: { order_id: string; reason?: string | null }, { container }) => {
     const ledger: InventoryDedupModuleService = container.resolve(INVENTORY_DEDUP_MODULE)
     try {
       const { result, replayed } = await ledger.applyOnce(`order:${order_id}:cancel`, "cancel", async () => {
@@ -27,6 +29,9 @@ export const cancelOrderOnceStep = createStep(
           return { order_id, already_canceled: true }
         }
         await cancelOrderWorkflow(container).run({ input: { order_id } })
+        await (container.resolve(AUDIT_MODULE) as AuditModuleService).record([
+          { actor_type: "system", action: "order.canceled", target_type: "order", target_id: order_id, details: { reason: reason ?? null } },
+        ])
         return { order_id, already_canceled: false }
       })
       return new StepResponse({ ...result, replayed, error: null as string | null })

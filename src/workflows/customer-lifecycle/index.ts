@@ -1,0 +1,2 @@
+export * from "./onboard-customer"
+export * from "./record-customer-groups"
