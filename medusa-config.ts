@@ -77,6 +77,10 @@ const ownModules = ["omniflow", "inventory-dedup", "recommendation", "risk-revie
   options: omniflowOptions,
 }))
 
+// Medusa's roles and permissions (feature flag `rbac`, MEDUSA_FF_RBAC=true). defineConfig
+// decides whether the RBAC module is on before the flag is registered, so it is listed here.
+const rbacModules = process.env.MEDUSA_FF_RBAC === "true" ? [{ key: Modules.RBAC, resolve: "@medusajs/medusa/rbac" }] : []
+
 module.exports = defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
@@ -95,6 +99,7 @@ module.exports = defineConfig({
   },
   modules: [
     ...ownModules,
+    ...rbacModules,
     ...redisModules,
     ...testModules,
     // Customer notifications go out on "email"; the local provider logs them. Tests that

@@ -1,6 +1,8 @@
 import { MiddlewareRoute } from "@medusajs/framework/http"
 import { z } from "@medusajs/framework/zod"
 import { auditCustomerGroupChange } from "./admin/customer-groups-audit"
+import { enforceCurrentRoles } from "./admin/current-roles"
+import { auditUserRoleChange } from "./admin/user-roles-audit"
 import { validatePathIds } from "./utils/validate-path"
 import { idParam, NoQueryParams, pageParams, validateQuery } from "./utils/validators"
 
@@ -21,6 +23,9 @@ export type AdminListAuditParamsType = z.infer<typeof AdminListAuditParams>
  * `/admin/*` (admin user) before any of these.
  */
 export const customerLifecycleMiddlewares: MiddlewareRoute[] = [
+  // Before any admin route judges permissions: the roles a request carries are the user's
+  // current roles (RBAC on; see current-roles.ts).
+  { matcher: "/admin/*", middlewares: [enforceCurrentRoles] },
   {
     method: ["GET"],
     matcher: "/store/customers/me/omniflow",
@@ -40,5 +45,20 @@ export const customerLifecycleMiddlewares: MiddlewareRoute[] = [
     method: ["POST"],
     matcher: "/admin/customer-groups/:id/customers",
     middlewares: [validatePathIds, auditCustomerGroupChange("group")],
+  },
+  {
+    method: ["POST", "DELETE"],
+    matcher: "/admin/users/:id/roles",
+    middlewares: [validatePathIds, auditUserRoleChange("user")],
+  },
+  {
+    method: ["DELETE"],
+    matcher: "/admin/users/:id/roles/:role_id",
+    middlewares: [validatePathIds, auditUserRoleChange("user-role")],
+  },
+  {
+    method: ["POST", "DELETE"],
+    matcher: "/admin/rbac/roles/:id/users",
+    middlewares: [validatePathIds, auditUserRoleChange("role")],
   },
 ]

@@ -1,5 +1,5 @@
 import { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, FeatureFlag } from "@medusajs/framework/utils"
 import { OMNIFLOW_MODULE, OmniflowModuleService } from "../modules/omniflow"
 import { RISK_REVIEW_MODULE, RiskReviewModuleService } from "../modules/risk-review"
 import { sweepOrderFlows } from "../workflows/order-flow"
@@ -8,7 +8,7 @@ import { withRunOrigin } from "../workflows/flow-runs/run-origin"
 
 /**
  * Once, a few seconds after the server starts: warns when no notification provider serves
- * the channel customers are told on; completions cut off by the previous process's death
+ * the channel customers are told on, and says when the role-change flow is inert (RBAC off); completions cut off by the previous process's death
  * are finished or ended, and the flows it left behind started or resumed, now rather than
  * at the next periodic run.
  */
@@ -22,6 +22,14 @@ export default async function recoverAtBoot(container: MedusaContainer) {
         `[omniflow] customer notifications go out on the "${channel}" channel, but no notification provider serves it: ` +
           `orders are still cancelled, and each failed notification is shown on the order's timeline and retried. ` +
           `Configure a provider for "${channel}" or set orderFlow.notificationChannel.`
+      )
+  }
+  if (!FeatureFlag.isFeatureEnabled("rbac")) {
+    container
+      .resolve(ContainerRegistrationKeys.LOGGER)
+      .info(
+        "[omniflow] admin role changes are neither audited nor enforced per request: Medusa's roles and permissions " +
+          "are off (set MEDUSA_FF_RBAC=true to switch them on)."
       )
   }
   await withRunOrigin({ trigger: "job", trigger_name: config.name, actor_type: "system" }, async () => {

@@ -1,6 +1,6 @@
 import { createUsersWorkflow } from "@medusajs/medusa/core-flows"
 import { MedusaContainer } from "@medusajs/framework/types"
-import { Modules } from "@medusajs/framework/utils"
+import { FeatureFlag, Modules } from "@medusajs/framework/utils"
 
 /**
  * Creates an admin who can log in with email and password, the way `medusa user` does,
@@ -18,8 +18,11 @@ export async function ensureAdminUser(
     return { created: false, userId: existing.id }
   }
 
+  // With Medusa's roles on (MEDUSA_FF_RBAC), a user without a role may do nothing: the
+  // seeded admin is a super admin, as `medusa user` makes one.
+  const roles = FeatureFlag.isFeatureEnabled("rbac") ? { roles: ["role_super_admin"] } : {}
   const { result: users } = await createUsersWorkflow(container).run({
-    input: { users: [{ email }] },
+    input: { users: [{ email, ...roles }] as any },
   })
   const { authIdentity, error } = await authModule.register("emailpass", {
     body: { email, password },

@@ -1,2 +1,3 @@
 export * from "./onboard-customer"
 export * from "./record-customer-groups"
+export * from "./record-user-roles"
