@@ -1,5 +1,5 @@
 import { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { CUSTOMER_LIFECYCLE_MODULE, CustomerLifecycleModuleService } from "../modules/customer-lifecycle"
 import { OMNIFLOW_MODULE, OmniflowModuleService } from "../modules/omniflow"
 import { withRunOrigin } from "../workflows/flow-runs/run-origin"
@@ -29,8 +29,27 @@ export async function resumePrivacyRequests(container: MedusaContainer) {
   return outcomes
 }
 
+/**
+ * Deletes the files of data exports whose link has expired: nobody can download them any
+ * more, and a copy of someone's personal data should not outlive its purpose. Returns how
+ * many went.
+ */
+export async function purgeExpiredExports(container: MedusaContainer, now: Date = new Date()) {
+  const service: CustomerLifecycleModuleService = container.resolve(CUSTOMER_LIFECYCLE_MODULE)
+  const expired = await service.listPrivacyRequests(
+    { kind: "export", file_id: { $ne: null }, expires_at: { $lt: now } } as any,
+    { take: 100, order: { expires_at: "ASC" } }
+  )
+  if (expired.length) {
+    await container.resolve(Modules.FILE).deleteFiles(expired.map((r) => r.file_id as string))
+    await service.updatePrivacyRequests(expired.map((r) => ({ id: r.id, file_id: null })))
+  }
+  return expired.length
+}
+
 export default async function resumePrivacyRequestsJob(container: MedusaContainer) {
   await withRunOrigin({ trigger: "job", trigger_name: config.name, actor_type: "system" }, () => resumePrivacyRequests(container))
+  await purgeExpiredExports(container)
 }
 
 export const config = {

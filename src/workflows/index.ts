@@ -53,3 +53,22 @@ export * from "./recommendation/steps/rebuild-recommendations"
 export * from "./recommendation/steps/record-order-copurchases"
 export * from "./recommendation/steps/remove-order-copurchases"
 export * from "./recommendation/steps/retire-recommendation-responses"
+
+// Audit trail: the step every flow appends entries with.
+export * from "./audit"
+
+// Customer lifecycle: onboarding, group changes, admin role changes.
+export * from "./customer-lifecycle"
+export * from "./customer-lifecycle/steps/add-customer-to-default-group"
+export * from "./customer-lifecycle/steps/begin-onboarding"
+export * from "./customer-lifecycle/steps/describe-group-changes"
+export * from "./customer-lifecycle/steps/describe-role-changes"
+export * from "./customer-lifecycle/steps/end-onboarding"
+export * from "./customer-lifecycle/steps/get-onboarding-settings"
+export * from "./customer-lifecycle/steps/notify-group-changes"
+export * from "./customer-lifecycle/steps/notify-role-changes"
+export * from "./customer-lifecycle/steps/send-welcome-notification"
+export * from "./customer-lifecycle/steps/set-default-preferences"
+
+// Privacy: data export (Art. 15/20) and erasure (Art. 17).
+export * from "./privacy"

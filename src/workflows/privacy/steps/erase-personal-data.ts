@@ -53,9 +53,10 @@ const blankAddress = Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, null])) as
  *   module has no public update for addresses); notifications; OmniFlow's risk reviews
  *   and order timelines;
  * - finished workflow executions that mention them (core's stored runs, such as cart
- *   completion, keep the email in their context) are deleted;
+ *   completion, keep the email in their context) are deleted; runs still going keep
+ *   their context with the email anonymised;
  * - audit entries about them, or mentioning them, are anonymised (the trail's one
- *   permitted change);
+ *   permitted change); the files of their data exports are deleted;
  * - then every other text or JSON value in the schema that still contains the email or
  *   phone is scrubbed, and the customer is deleted through core's deleteCustomersWorkflow.
  * Every part can run again: a run cut off midway is continued by the next one, which finds
@@ -161,6 +162,23 @@ export const erasePersonalDataStep = createStep(
         [...needles, ...needles]
       )
       erased.workflow_executions = rows.length
+      // A run still going (an order flow parked until its shipping window) reads its stored
+      // context back from the database when it resumes: the email there becomes the
+      // anonymised address the order now has, and the phone goes. Its other values stay, so
+      // the run can go on.
+      erased.workflow_executions += await scrubRows(
+        pg,
+        "workflow_execution",
+        [
+          { table: "workflow_execution", column: "context", type: "jsonb" },
+          { table: "workflow_execution", column: "execution", type: "jsonb" },
+        ],
+        `state NOT IN ('done', 'failed', 'reverted') AND (${mentioned("execution")} OR ${mentioned("context")})`,
+        [...needles, ...needles],
+        needles,
+        anon,
+        false
+      )
     }
 
     // The audit trail: entries about the customer or their orders, or mentioning them.
@@ -175,6 +193,15 @@ export const erasePersonalDataStep = createStep(
       auditEntries += await audit.anonymiseEntries(target_id)
     }
     erased.audit_entries = auditEntries
+
+    // Data exports made for the customer are copies of everything above: their files go.
+    const exports = await requests.listPrivacyRequests({ customer_id, kind: "export" })
+    const files = exports.filter((r) => r.file_id)
+    if (files.length) {
+      await container.resolve(Modules.FILE).deleteFiles(files.map((r) => r.file_id as string))
+      await requests.updatePrivacyRequests(files.map((r) => ({ id: r.id, file_id: null, expires_at: new Date() })))
+    }
+    erased.export_files = files.length
 
     // Whatever else still contains the email or phone, wherever it is.
     const { mentions } = await findMentions(pg, needles, (table) => SWEEP_EXCLUDED.has(table))

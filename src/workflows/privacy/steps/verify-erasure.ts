@@ -36,8 +36,8 @@ export const verifyErasureStep = createStep(
     const verification = {
       searched_at: new Date().toISOString(),
       searched_for: [
-        ...(subject.email ? ["email"] : []),
-        ...(needlesOf(subject).length > (subject.email ? 1 : 0) ? ["phone"] : []),
+        ...(needlesOf({ ...subject, phone: null }).length ? ["email"] : []),
+        ...(needlesOf({ ...subject, email: null }).length ? ["phone"] : []),
         ...(subject.first_name && subject.last_name ? ["names"] : []),
       ],
       tables_searched: searched.tables.length,
