@@ -84,6 +84,24 @@ medusaIntegrationTestRunner({
       expect((await sql(`SELECT count(*)::int AS n FROM customer_group_customer WHERE customer_id = ?`, [customerId]))[0].n).toBe(1)
     })
 
+    it("gives a customer the locale the storefront registered them in", async () => {
+      const email = "yukihiro.new@example.com"
+      const { data: reg } = await api.post("/auth/customer/emailpass/register", { email, password: "secret-password" })
+      const { data } = await api.post(
+        "/store/customers",
+        { email, first_name: "Yukihiro" },
+        { headers: { "x-publishable-api-key": seed.publishableKey, authorization: `Bearer ${reg.token}`, "x-medusa-locale": "ja-JP" } }
+      )
+      const [row] = await waitFor(
+        () => sql(`SELECT state, locale FROM omniflow_onboarding WHERE customer_id = ?`, [data.customer.id]),
+        (rows: any[]) => rows[0]?.state === "completed",
+        { what: "the onboarding" }
+      )
+      expect(row.locale).toBe("ja-JP")
+      const sent = await welcomes(data.customer.id)
+      expect(sent.map((n: any) => n.data.locale)).toEqual(["ja-JP"])
+    })
+
     it("a failing welcome message undoes the group membership, leaves the failure in the inbox, and a retry onboards", async () => {
       process.env.OMNIFLOW_TEST_FAIL_TEMPLATES = "omniflow-welcome"
       const created = await api.post(

@@ -3,6 +3,7 @@ import { z } from "@medusajs/framework/zod"
 import { auditCustomerGroupChange } from "./admin/customer-groups-audit"
 import { enforceCurrentRoles } from "./admin/current-roles"
 import { auditUserRoleChange } from "./admin/user-roles-audit"
+import { rememberRegistrationLocale } from "./store/registration-locale"
 import { validatePathIds } from "./utils/validate-path"
 import { idParam, NoQueryParams, pageParams, validateQuery } from "./utils/validators"
 
@@ -26,6 +27,11 @@ export const customerLifecycleMiddlewares: MiddlewareRoute[] = [
   // Before any admin route judges permissions: the roles a request carries are the user's
   // current roles (RBAC on; see current-roles.ts).
   { matcher: "/admin/*", middlewares: [enforceCurrentRoles] },
+  {
+    method: ["POST"],
+    matcher: "/store/customers",
+    middlewares: [rememberRegistrationLocale],
+  },
   {
     method: ["GET"],
     matcher: "/store/customers/me/omniflow",
