@@ -150,7 +150,7 @@ export const omniflowOptionsSchema = z
         onboarding: z.boolean().default(true),
         /** The group every new customer joins; created on first use. */
         defaultGroup: z.string().min(1).max(200).default("Registered customers"),
-        /** A new customer's locale when the request names none (`metadata.omniflow.locale`). */
+        /** A new customer's locale when the registration named none (`?locale=`, `x-medusa-locale`, `metadata.locale`). */
         defaultLocale: z.string().min(2).max(35).default("en"),
         /** The Notification-module channel of welcome, group and role notifications. */
         notificationChannel: z.string().min(1).default("email"),
