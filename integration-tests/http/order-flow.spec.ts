@@ -273,7 +273,7 @@ medusaIntegrationTestRunner({
 
         const notifications = await container
           .resolve(Modules.NOTIFICATION)
-          .listNotifications({ to: "rejected@example.com", channel: "email" })
+          .listNotifications({ to: "rejected@example.com", channel: "email", resource_type: "order" } as any)
         expect(notifications).toHaveLength(1)
         expect(notifications[0].template).toBe("omniflow-order-canceled")
       })

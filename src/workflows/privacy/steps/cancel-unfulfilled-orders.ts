@@ -1,6 +1,6 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { cancelOrderWorkflow } from "@medusajs/medusa/core-flows"
+import { cancelOrderOnce } from "../../order-flow/steps/cancel-order-once"
 import { OMNIFLOW_MODULE, OmniflowModuleService } from "../../../modules/omniflow"
 import { unfulfilledOrderIds } from "../unfulfilled-orders"
 
@@ -11,7 +11,8 @@ export const cancelUnfulfilledOrdersStepId = "cancel-unfulfilled-orders-step"
 /**
  * Before an erasure takes the customer's addresses away, their orders still to be
  * fulfilled are dealt with as `customerLifecycle.unfulfilledOrders` says: `cancel` cancels
- * each through core's cancelOrderWorkflow (stock back, payment canceled or refunded);
+ * each with the order flow's cancellation (core's cancelOrderWorkflow as one keyed effect
+ * of the stock ledger: stock back, payment canceled or refunded, audited, never twice);
  * `refuse` fails the run naming them (the routes answer 409 before starting it, so this
  * only catches an order placed in between). The number of orders is known only now, so
  * they are canceled one by one here; an order that is already canceled is not looked at
@@ -33,7 +34,7 @@ export const cancelUnfulfilledOrdersStep = createStep(
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `The customer has orders not fulfilled yet: ${open.join(", ")}`)
     }
     for (const order_id of open) {
-      await cancelOrderWorkflow(container).run({ input: { order_id } })
+      await cancelOrderOnce(container, order_id, "the customer asked to be erased")
     }
     return new StepResponse({ canceled: open })
   }
