@@ -137,4 +137,68 @@ describe("order flow across a server restart", () => {
     expect(store.status).toBe(200)
     expect(store.data.omniflow.status).toBe("shipping from 1 warehouse")
   })
+
+  it("an erasure cut off by SIGKILL between its phases is finished after the restart, each phase once", async () => {
+    const db = new Client({ connectionString: env.DATABASE_URL })
+    await db.connect()
+    const rows = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows
+    const key = (await rows(`SELECT token FROM api_key WHERE type = 'publishable' AND deleted_at IS NULL LIMIT 1`))[0].token
+    if (!server) await start()
+    const api: AxiosInstance = axios.create({ baseURL: `http://localhost:${port}` })
+
+    const email = `erase-me-${process.pid}@example.com`
+    const phone = `+49 30 ${5000000 + (process.pid % 1000000)}`
+    const { data: reg } = await api.post("/auth/customer/emailpass/register", { email, password: "secret-password" })
+    await api.post("/store/customers", { email, first_name: "Ida", last_name: `Erasable${process.pid}`, phone }, storeHeaders(key, reg.token))
+    const { data: login } = await api.post("/auth/customer/emailpass", { email, password: "secret-password" })
+    const asked = await api.post("/store/customers/me/erasure", { confirm: "ERASE" }, storeHeaders(key, login.token))
+    expect(asked.status).toBe(202)
+    const requestId = asked.data.privacy_request.id
+
+    // Killed as soon as the assess phase is recorded: mid-erasure.
+    const phasesAtKill = await waitFor(
+      () => rows(`SELECT phases, state FROM omniflow_privacy_request WHERE id = $1`, [requestId]).then((r) => r[0]),
+      (r: any) => (r?.phases ?? []).some((p: any) => p.name === "assess"),
+      { intervalMs: 5, what: "the assess phase to be recorded" }
+    )
+    await kill("SIGKILL")
+    const [cut] = await rows(`SELECT phases, state FROM omniflow_privacy_request WHERE id = $1`, [requestId])
+    expect(cut.state).toBe("running")
+    expect(cut.phases.map((p: any) => p.name)).not.toContain("certificate")
+
+    await start()
+    const [done] = await waitFor(
+      () => rows(`SELECT phases, state, subject, verification FROM omniflow_privacy_request WHERE id = $1`, [requestId]),
+      (r: any[]) => r[0]?.state !== "running",
+      { timeoutMs: 120000, intervalMs: 500, what: "the erasure to be finished after the restart" }
+    )
+    expect(done.state).toBe("completed")
+    expect(done.phases.map((p: any) => p.name)).toEqual(["revoke", "assess", "erase", "verify", "certificate"])
+    // The phases finished before the kill kept their times: they were not run again.
+    for (const before of (phasesAtKill as any).phases) {
+      expect(done.phases.find((p: any) => p.name === before.name).finished_at).toBe(before.finished_at)
+    }
+    expect(done.subject).toBeNull()
+    expect(done.verification.matches).toEqual([])
+
+    // Nothing of the person is left: every text and JSON column of every table searched.
+    const columns = await rows(
+      `SELECT c.table_name, c.column_name FROM information_schema.columns c
+         JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+        WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+          AND c.data_type IN ('text', 'character varying', 'json', 'jsonb')`
+    )
+    const found: string[] = []
+    for (const { table_name, column_name } of columns) {
+      const [hit] = await rows(
+        `SELECT count(*)::int AS n FROM "${table_name}" WHERE strpos(lower("${column_name}"::text), $1) > 0 OR strpos("${column_name}"::text, $2) > 0`,
+        [email, phone]
+      )
+      if (hit.n) found.push(`${table_name}.${column_name}`)
+    }
+    expect(found).toEqual([])
+    const relogin = await api.post("/auth/customer/emailpass", { email, password: "secret-password" }, { validateStatus: () => true })
+    expect(relogin.status).toBe(401)
+    await db.end()
+  })
 })

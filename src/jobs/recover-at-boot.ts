@@ -5,12 +5,13 @@ import { RISK_REVIEW_MODULE, RiskReviewModuleService } from "../modules/risk-rev
 import { sweepOrderFlows } from "../workflows/order-flow"
 import { recoverAbandonedCheckouts } from "./reconcile-stock-claims"
 import { withRunOrigin } from "../workflows/flow-runs/run-origin"
+import { resumePrivacyRequests } from "./resume-privacy-requests"
 
 /**
  * Once, a few seconds after the server starts: warns when no notification provider serves
  * the channel customers are told on, and says when the role-change flow is inert (RBAC off); completions cut off by the previous process's death
- * are finished or ended, and the flows it left behind started or resumed, now rather than
- * at the next periodic run.
+ * are finished or ended, and the flows and erasures it left behind started or resumed, now
+ * rather than at the next periodic run.
  */
 export default async function recoverAtBoot(container: MedusaContainer) {
   const options = (container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions()
@@ -37,6 +38,7 @@ export default async function recoverAtBoot(container: MedusaContainer) {
       await recoverAbandonedCheckouts(container)
     }
     await sweepOrderFlows(container)
+    await resumePrivacyRequests(container)
   })
 }
 
