@@ -165,6 +165,10 @@ medusaIntegrationTestRunner({
       const list = await api.get("/admin/omniflow/privacy-requests?kind=export&state=completed", headers)
       expect(list.data.privacy_requests.map((r: any) => r.id)).toEqual(expect.arrayContaining([id, adminId]))
       expect(list.data).toMatchObject({ limit: 20, offset: 0 })
+      const adas = await api.get(`/admin/omniflow/privacy-requests?customer_id=${ada.customerId}`, headers)
+      expect(adas.data.privacy_requests.map((r: any) => r.id).sort()).toEqual([id, adminId].sort())
+      const bobs = await api.get(`/admin/omniflow/privacy-requests?customer_id=${bob.customerId}`, headers)
+      expect(bobs.data.count).toBe(0)
     })
 
     it("erases a customer end to end: orders anonymised with their totals, login gone, nothing left anywhere, a certificate", async () => {

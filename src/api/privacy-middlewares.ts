@@ -3,7 +3,7 @@ import { z } from "@medusajs/framework/zod"
 import { PRIVACY_REQUEST_KINDS, PRIVACY_REQUEST_STATES } from "../modules/customer-lifecycle"
 import { jsonObjectBody } from "./utils/json-body"
 import { validatePathIds } from "./utils/validate-path"
-import { NoQueryParams, pageParams, validateQuery } from "./utils/validators"
+import { idParam, NoQueryParams, pageParams, validateQuery } from "./utils/validators"
 
 export const StoreDataExportBody = z.object({}).strict()
 
@@ -24,6 +24,7 @@ export type AdminPrivacyRequestBodyType = z.infer<typeof AdminPrivacyRequestBody
 export const AdminListPrivacyRequestsParams = z.object({
   kind: z.enum([...PRIVACY_REQUEST_KINDS]).optional(),
   state: z.enum([...PRIVACY_REQUEST_STATES]).optional(),
+  customer_id: idParam("customer_id").optional(),
   ...pageParams({ limit: 20, maxLimit: 100 }),
 })
 export type AdminListPrivacyRequestsParamsType = z.infer<typeof AdminListPrivacyRequestsParams>
