@@ -21,10 +21,10 @@ const env = appEnv({ OMNIFLOW_OPTIONS: JSON.stringify({ customerLifecycle: { unf
 
 /**
  * Every text, varchar, json and jsonb column of every table, searched for `needle`
- * (case-insensitive substring). Written here on purpose, apart from the erasure's own
+ * (case-insensitive substring; occurrences inside `except` do not count). Written here on purpose, apart from the erasure's own
  * verification, so the test does not trust the code it checks.
  */
-async function searchEverywhere(container: MedusaContainer, needle: string): Promise<string[]> {
+async function searchEverywhere(container: MedusaContainer, needle: string, except = ""): Promise<string[]> {
   const pg = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
   const { rows: columns } = await pg.raw(
     `SELECT c.table_name, c.column_name FROM information_schema.columns c
@@ -35,8 +35,8 @@ async function searchEverywhere(container: MedusaContainer, needle: string): Pro
   const found: string[] = []
   for (const { table_name, column_name } of columns) {
     const { rows } = await pg.raw(
-      `SELECT count(*)::int AS n FROM "${table_name}" WHERE position(lower(?) in lower("${column_name}"::text)) > 0`,
-      [needle]
+      `SELECT count(*)::int AS n FROM "${table_name}" WHERE position(lower(?) in replace(lower("${column_name}"::text), lower(?), '')) > 0`,
+      [needle, except]
     )
     if (rows[0].n > 0) found.push(`${table_name}.${column_name}`)
   }
@@ -173,8 +173,11 @@ medusaIntegrationTestRunner({
 
     it("erases a customer end to end: orders anonymised with their totals, login gone, nothing left anywhere, a certificate", async () => {
       const eve = await newCustomer("erase-eve")
-      const orderId = await placeOrder(eve)
+      // A bystander whose address ends with Eve's: not Eve, and left alone.
+      const bystanderEmail = `steve.${eve.email}`
       const headers = await admin()
+      const { data: bystander } = await api.post("/admin/customers", { email: bystanderEmail, first_name: "Steve" }, headers)
+      const orderId = await placeOrder(eve)
       const orderView = `/admin/orders/${orderId}?fields=id,email,total,subtotal,tax_total,*items,*shipping_address`
       // Canceled first: the shop refuses erasures while an order is still to be fulfilled.
       await api.post(`/admin/orders/${orderId}/cancel`, {}, headers)
@@ -219,12 +222,26 @@ medusaIntegrationTestRunner({
         before.items.map((i: any) => [i.variant_sku, i.quantity, i.unit_price])
       )
 
-      // The customer cannot log in any more.
+      // The customer cannot log in any more, and the token they had does nothing more.
       const login = await api.post("/auth/customer/emailpass", { email: eve.email, password: "secret-password" }, { validateStatus: () => true })
       expect(login.status).toBe(401)
+      const stale = await api.post(
+        "/store/customers/me/addresses",
+        { first_name: "Eve", address_1: "Back Door 1", city: "Kiel", country_code: "de" },
+        store(eve.token)
+      )
+      expect([stale.status, stale.data.code]).toEqual([401, "customer_erased"])
+      expect((await api.post("/store/customers/me/data-export", {}, store(eve.token))).status).toBe(401)
+      // Their request's progress stays readable to them.
+      const mine = await api.get("/store/customers/me/omniflow", store(eve.token))
+      expect(mine.data.omniflow.privacy_requests.map((r: any) => [r.kind, r.state])).toEqual([["erasure", "completed"]])
+      // The bystander keeps their address.
+      const { data: still } = await api.get(`/admin/customers/${bystander.customer.id}`, headers)
+      expect(still.customer.email).toBe(bystanderEmail)
 
       // Nothing anywhere in the database still holds the email, the phone or the names.
-      expect(await searchEverywhere(container, eve.email)).toEqual([])
+      // (Eve's address inside the bystander's is the bystander's.)
+      expect(await searchEverywhere(container, eve.email, bystanderEmail)).toEqual([])
       expect(await searchEverywhere(container, eve.phone)).toEqual([])
       expect(await searchEverywhere(container, eve.last_name)).toEqual([])
 

@@ -62,6 +62,13 @@ medusaIntegrationTestRunner({
       expect((await api.get("/admin/customers", as(bearer))).status).toBe(200)
       expect((await api.get("/admin/customers", as(cookie))).status).toBe(200)
       expect((await api.get("/admin/products", as(bearer))).status).toBe(403)
+      // OmniFlow's privacy and audit routes ask what core asks of customers: reading is
+      // allowed to this role, erasing (customer:delete) is not.
+      expect((await api.get("/admin/omniflow/audit", as(bearer))).status).toBe(200)
+      expect((await api.get("/admin/omniflow/privacy-requests", as(bearer))).status).toBe(200)
+      const { data: customers } = await api.get("/admin/customers?limit=1", admin)
+      const erase = await api.post(`/admin/customers/${customers.customers[0].id}/erasure`, {}, as(bearer))
+      expect(erase.status).toBe(403)
 
       const granted = await waitFor(
         () => api.get(`/admin/omniflow/audit?target=${userId}&action=user.roles_changed`, admin).then((r) => r.data),

@@ -157,7 +157,7 @@ describe("order flow across a server restart", () => {
 
     // Killed as soon as the assess phase is recorded: mid-erasure.
     const phasesAtKill = await waitFor(
-      () => rows(`SELECT phases, state FROM omniflow_privacy_request WHERE id = $1`, [requestId]).then((r) => r[0]),
+      () => rows(`SELECT phases, state, counts FROM omniflow_privacy_request WHERE id = $1`, [requestId]).then((r) => r[0]),
       (r: any) => (r?.phases ?? []).some((p: any) => p.name === "assess"),
       { intervalMs: 5, what: "the assess phase to be recorded" }
     )
@@ -168,7 +168,7 @@ describe("order flow across a server restart", () => {
 
     await start()
     const [done] = await waitFor(
-      () => rows(`SELECT phases, state, subject, verification FROM omniflow_privacy_request WHERE id = $1`, [requestId]),
+      () => rows(`SELECT phases, state, subject, verification, counts FROM omniflow_privacy_request WHERE id = $1`, [requestId]),
       (r: any[]) => r[0]?.state !== "running",
       { timeoutMs: 120000, intervalMs: 500, what: "the erasure to be finished after the restart" }
     )
@@ -178,6 +178,11 @@ describe("order flow across a server restart", () => {
     for (const before of (phasesAtKill as any).phases) {
       expect(done.phases.find((p: any) => p.name === before.name).finished_at).toBe(before.finished_at)
     }
+    // …and did not run again: a second revoke would have found no login left to remove, a
+    // second assess fewer records.
+    expect(done.counts.revoked).toEqual((phasesAtKill as any).counts.revoked)
+    expect(done.counts.revoked.auth_identities).toBe(1)
+    expect(done.counts.assessed).toEqual((phasesAtKill as any).counts.assessed)
     expect(done.subject).toBeNull()
     expect(done.verification.matches).toEqual([])
 

@@ -3,6 +3,7 @@ import { z } from "@medusajs/framework/zod"
 import { auditCustomerGroupChange } from "./admin/customer-groups-audit"
 import { enforceCurrentRoles } from "./admin/current-roles"
 import { auditUserRoleChange } from "./admin/user-roles-audit"
+import { refuseErasedCustomers } from "./store/erased-customers"
 import { rememberRegistrationLocale } from "./store/registration-locale"
 import { validatePathIds } from "./utils/validate-path"
 import { idParam, NoQueryParams, pageParams, validateQuery } from "./utils/validators"
@@ -27,6 +28,8 @@ export const customerLifecycleMiddlewares: MiddlewareRoute[] = [
   // Before any admin route judges permissions: the roles a request carries are the user's
   // current roles (RBAC on; see current-roles.ts).
   { matcher: "/admin/*", middlewares: [enforceCurrentRoles] },
+  // An erased customer's old token or session does nothing more in the store.
+  { matcher: "/store/*", middlewares: [refuseErasedCustomers] },
   {
     method: ["POST"],
     matcher: "/store/customers",
@@ -40,6 +43,8 @@ export const customerLifecycleMiddlewares: MiddlewareRoute[] = [
   {
     method: ["GET"],
     matcher: "/admin/omniflow/audit",
+    // The trail is about customers (and their orders): readable with `customer:read` (RBAC on).
+    policies: [{ resource: "customer", operation: "read" }],
     middlewares: [validateQuery(AdminListAuditParams, { defaults: [], isList: true })],
   },
   {

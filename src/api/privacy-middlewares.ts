@@ -33,6 +33,13 @@ export type AdminListPrivacyRequestsParamsType = z.infer<typeof AdminListPrivacy
 const body = (schema: Parameters<typeof validateAndTransformBody>[0]) => [jsonObjectBody, validateAndTransformBody(schema)]
 
 /**
+ * With Medusa's roles on (RBAC), what an admin may do here is what they may do to customers
+ * in core: reading a customer's data needs `customer:read`, erasing one `customer:delete`.
+ */
+const mayRead = [{ resource: "customer", operation: "read" }]
+const mayErase = [{ resource: "customer", operation: "delete" }]
+
+/**
  * Data exports and erasures. Medusa authenticates `/store/customers/me*` as a customer and
  * `/admin/*` as an admin user itself; these validate path ids, query and body.
  */
@@ -57,28 +64,33 @@ export const privacyMiddlewares: MiddlewareRoute[] = [
   {
     method: ["POST"],
     matcher: "/admin/customers/:id/data-export",
+    policies: mayRead,
     bodyParser: false,
     middlewares: [validatePathIds, validateQuery(NoQueryParams), ...body(AdminPrivacyRequestBody)],
   },
   {
     method: ["POST"],
     matcher: "/admin/customers/:id/erasure",
+    policies: mayErase,
     bodyParser: false,
     middlewares: [validatePathIds, validateQuery(NoQueryParams), ...body(AdminPrivacyRequestBody)],
   },
   {
     method: ["GET"],
     matcher: "/admin/omniflow/privacy-requests",
+    policies: mayRead,
     middlewares: [validateQuery(AdminListPrivacyRequestsParams, { defaults: [], isList: true })],
   },
   {
     method: ["GET"],
     matcher: "/admin/omniflow/privacy-requests/:id/download",
+    policies: mayRead,
     middlewares: [validatePathIds, validateQuery(NoQueryParams)],
   },
   {
     method: ["GET"],
     matcher: "/admin/erasure-requests/:id",
+    policies: mayRead,
     middlewares: [validatePathIds, validateQuery(NoQueryParams)],
   },
 ]

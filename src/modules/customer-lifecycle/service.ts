@@ -13,6 +13,15 @@ import { ERASURE_PHASES, PrivacyRequest, PRIVACY_REQUEST_KINDS } from "./models/
 
 type SqlManager = { execute: (sql: string, params?: unknown[]) => Promise<any[]> }
 
+/** An onboarding still `running` this long was cut off (its flow times out after 5 minutes). */
+const ONBOARDING_STUCK_MINUTES = 10
+
+/** Whether request `r`'s process still holds its advisory lock, i.e. is alive. */
+const OWNER_ALIVE = `EXISTS (
+  SELECT 1 FROM pg_locks l
+   WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+     AND l.classid::text::bigint = ${OWNER_LOCK_NAMESPACE} AND l.objid::text::bigint = r.run_owner)`
+
 export type ErasurePhase = (typeof ERASURE_PHASES)[number]
 export type PrivacyRequestKind = (typeof PRIVACY_REQUEST_KINDS)[number]
 export type PhaseRecord = { name: string; finished_at: string; counts?: Record<string, number> }
@@ -26,9 +35,10 @@ export type Requester = { type: "customer" | "user"; id: string }
  */
 export default class CustomerLifecycleModuleService extends MedusaService({ Onboarding, PrivacyRequest }) {
   /**
-   * Starts the customer's onboarding, or starts it again after a failure. Returns
-   * `started: false` (and the row) when it is already running or completed — the event
-   * delivered twice onboards once.
+   * Starts the customer's onboarding, or starts it again after a failure or when the run
+   * that had it was cut off (still `running` after ONBOARDING_STUCK_MINUTES, past the
+   * flow's timeout). Returns `started: false` (and the row) when it is running or
+   * completed — the event delivered twice onboards once.
    */
   @InjectTransactionManager()
   async beginOnboarding(
@@ -41,6 +51,7 @@ export default class CustomerLifecycleModuleService extends MedusaService({ Onbo
        ON CONFLICT (customer_id) WHERE deleted_at IS NULL DO UPDATE
          SET state = 'running', attempts = omniflow_onboarding.attempts + 1, error = NULL, updated_at = now()
          WHERE omniflow_onboarding.state = 'failed'
+            OR (omniflow_onboarding.state = 'running' AND omniflow_onboarding.updated_at < now() - interval '${ONBOARDING_STUCK_MINUTES} minutes')
        RETURNING *`,
       [generateEntityId(undefined, "onb"), customer_id]
     )
@@ -110,17 +121,30 @@ export default class CustomerLifecycleModuleService extends MedusaService({ Onbo
     return { created: false, request: existing }
   }
 
-  /** Marks the request as run by `owner` (this process) from now on. */
+  /**
+   * Marks the request as run by `owner` (this process) from now on — unless another living
+   * process runs it: two runs of one erasure never overlap (two instances resuming the
+   * same request, a resume racing a slow phase). The row lock makes the check and the
+   * claim one step.
+   */
   @InjectTransactionManager()
   async claimRequest(id: string, owner: number | null, @MedusaContext() sharedContext: Context = {}) {
     const em = sharedContext.transactionManager as SqlManager
     const [row] = await em.execute(
-      `UPDATE omniflow_privacy_request SET run_owner = ?, state = 'running', error = NULL, updated_at = now()
-        WHERE id = ? AND state <> 'completed' AND deleted_at IS NULL RETURNING *`,
-      [owner, id]
+      `UPDATE omniflow_privacy_request r SET run_owner = ?, state = 'running', error = NULL, updated_at = now()
+        WHERE r.id = ? AND r.state <> 'completed' AND r.deleted_at IS NULL
+          AND (r.run_owner IS NULL OR r.run_owner IS NOT DISTINCT FROM ? OR NOT ${OWNER_ALIVE})
+        RETURNING *`,
+      [owner, id, owner]
     )
     if (!row) {
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Privacy request ${id} is completed or does not exist`)
+      const [existing] = await em.execute(`SELECT state FROM omniflow_privacy_request WHERE id = ? AND deleted_at IS NULL`, [id])
+      throw new MedusaError(
+        existing && existing.state !== "completed" ? MedusaError.Types.CONFLICT : MedusaError.Types.NOT_ALLOWED,
+        existing && existing.state !== "completed"
+          ? `Privacy request ${id} is being run by another process`
+          : `Privacy request ${id} is completed or does not exist`
+      )
     }
     return row
   }
@@ -169,8 +193,9 @@ export default class CustomerLifecycleModuleService extends MedusaService({ Onbo
   }
 
   /**
-   * Erasures a crash cut off: still running, and their process is gone (its advisory lock
-   * is not held) or, with no known process, unchanged since `stale_before`.
+   * Requests a crash cut off: still running, and their process is gone (its advisory lock
+   * is not held) or, with no known process, unchanged since `stale_before`. A request whose
+   * process lives is never listed, however long its phase takes.
    */
   @InjectManager()
   async listRequestsToResume(
@@ -181,10 +206,7 @@ export default class CustomerLifecycleModuleService extends MedusaService({ Onbo
     return em.execute(
       `SELECT r.id, r.kind, r.customer_id FROM omniflow_privacy_request r
         WHERE r.deleted_at IS NULL AND r.state = 'running'
-          AND (r.updated_at < ? OR (r.run_owner IS NOT NULL AND NOT EXISTS (
-                SELECT 1 FROM pg_locks l
-                 WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
-                   AND l.classid::text::bigint = ${OWNER_LOCK_NAMESPACE} AND l.objid::text::bigint = r.run_owner)))
+          AND ((r.run_owner IS NULL AND r.updated_at < ?) OR (r.run_owner IS NOT NULL AND NOT ${OWNER_ALIVE}))
         ORDER BY r.updated_at LIMIT ?`,
       [input.stale_before, input.limit]
     )

@@ -51,6 +51,7 @@ export const recordCustomerGroupsWorkflow = createWorkflow(
       transform({ described, notified }, ({ described, notified }) => ({
         customers: described.changes.length,
         notified: notified?.sent ?? 0,
+        notify_error: notified?.error ?? null,
       }))
     )
   }

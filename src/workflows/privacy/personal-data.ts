@@ -55,6 +55,35 @@ export function needlesOf(subject: ErasureSubject | null | undefined): string[] 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /**
+ * The needle as a whole word: not inside a longer address (`ann@…` in `joann@…`, or
+ * `…@example.com` in `…@example.com.au`) nor inside a longer number (a phone inside an
+ * amount) — those are someone or something else. A full stop after an address ends a
+ * sentence, not the address. The same pattern serves JavaScript and PostgreSQL (whose
+ * regular expressions know these look-arounds too).
+ */
+function wholeWordPattern(needle: string): string {
+  const body = escapeRegExp(needle.toLowerCase())
+  return needle.includes("@") ? `(?<![a-z0-9._%+-])${body}(?![a-z0-9_%+-]|\\.[a-z0-9])` : `(?<![0-9])${body}(?![0-9])`
+}
+
+/** A case-insensitive JavaScript pattern of the needle as a whole word. */
+export function needleRegExp(needle: string): RegExp {
+  return new RegExp(wholeWordPattern(needle), "gi")
+}
+
+/**
+ * SQL that is true when `columnSql` (any type, compared as lower-case text) mentions one of
+ * the needles as a whole word, with its bindings. `false` without needles.
+ */
+export function mentionsSql(columnSql: string, needles: string[]): { sql: string; bindings: string[] } {
+  if (!needles.length) return { sql: "false", bindings: [] }
+  return {
+    sql: `(${needles.map(() => `lower(${columnSql}::text) ~ ?`).join(" OR ")})`,
+    bindings: needles.map(wholeWordPattern),
+  }
+}
+
+/**
  * `value` without the person in it: every occurrence of a needle replaced (an email by the
  * anonymised address, anything else by "[erased]") and, when `personal` says the whole value
  * belongs to the person, the values of personal keys (names, address lines, phone) nulled.
@@ -64,8 +93,7 @@ export function scrub(value: unknown, needles: string[], replacementEmail: strin
   if (typeof value === "string") {
     let out = value
     for (const needle of needles) {
-      const replacement = needle.includes("@") ? replacementEmail : ERASED
-      out = out.replace(new RegExp(escapeRegExp(needle), "gi"), replacement)
+      out = out.replace(needleRegExp(needle), needle.includes("@") ? replacementEmail : ERASED)
     }
     return out
   }
@@ -115,8 +143,8 @@ export async function textColumns(pg: Pg): Promise<Map<string, TextColumn[]>> {
 export type Mention = TextColumn & { rows: number }
 
 /**
- * Which columns of which tables contain one of `needles` (a case-insensitive substring of
- * the value as text), counted per column. `skip` leaves columns out.
+ * Which columns of which tables mention one of `needles` (a whole word of the value as
+ * lower-case text, see `mentionsSql`), counted per column. `skip` leaves columns out.
  */
 export async function findMentions(
   pg: Pg,
@@ -135,9 +163,9 @@ export async function findMentions(
     tables.push(table)
     columns += cols.length
     if (!cols.length) continue
-    const match = (c: TextColumn) => `(${needles.map(() => `strpos(lower(${quoteIdent(c.column)}::text), ?) > 0`).join(" OR ")})`
-    const sql = `SELECT ${cols.map((c, i) => `count(*) FILTER (WHERE ${match(c)}) AS c${i}`).join(", ")} FROM ${quoteIdent(table)}`
-    const bindings = cols.flatMap(() => needles)
+    const matches = cols.map((c) => mentionsSql(quoteIdent(c.column), needles))
+    const sql = `SELECT ${matches.map((m, i) => `count(*) FILTER (WHERE ${m.sql}) AS c${i}`).join(", ")} FROM ${quoteIdent(table)}`
+    const bindings = matches.flatMap((m) => m.bindings)
     const { rows } = await pg.raw(sql, bindings)
     cols.forEach((c, i) => {
       const n = Number(rows[0]?.[`c${i}`] ?? 0)

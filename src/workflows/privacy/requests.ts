@@ -120,10 +120,15 @@ async function findCustomer(container: MedusaContainer, customer_id: string) {
 
 /**
  * Opens a data export for the customer and starts it in the background (the caller answers
- * at once). Unknown customer: NOT_FOUND.
+ * at once). Unknown customer: NOT_FOUND; a customer whose erasure was asked for: NOT_ALLOWED (400).
  */
 export async function requestDataExport(container: MedusaContainer, input: { customer_id: string; requester: Requester; note?: string }) {
   await findCustomer(container, input.customer_id)
+  // A copy made while the person is being erased would outlive the erasure.
+  const [erasure] = await lifecycle(container).listPrivacyRequests({ customer_id: input.customer_id, kind: "erasure" })
+  if (erasure) {
+    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `The customer's erasure (${erasure.id}) has been asked for: their data is no longer exported`)
+  }
   const [row] = await lifecycle(container).createPrivacyRequests([
     {
       kind: "export",

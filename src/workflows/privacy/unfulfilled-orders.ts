@@ -6,12 +6,15 @@ import { getLastFulfillmentStatus } from "@medusajs/medusa/core-flows"
 const DONE = new Set(["fulfilled", "shipped", "delivered"])
 
 /**
- * The customer's orders that are still to be fulfilled: not canceled, and by core's own
+ * The customer's orders (theirs, or placed as a guest with their email) still to be fulfilled: not canceled, and by core's own
  * reckoning (the status the admin shows) not fulfilled, shipped or delivered. Erasing the
  * address of such an order would leave a parcel with nowhere to go.
  */
 export async function unfulfilledOrderIds(container: MedusaContainer, customer_id: string): Promise<string[]> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  // Guest orders placed with the customer's email are theirs too: the erasure blanks them.
+  const { data: customers } = await query.graph({ entity: "customer", fields: ["email"], filters: { id: customer_id } })
+  const email = (customers[0] as any)?.email as string | undefined
   const { data } = await query.graph({
     entity: "order",
     fields: [
@@ -24,7 +27,7 @@ export async function unfulfilledOrderIds(container: MedusaContainer, customer_i
       "fulfillments.delivered_at",
       "fulfillments.canceled_at",
     ],
-    filters: { customer_id },
+    filters: email ? ({ $or: [{ customer_id }, { email }] } as any) : { customer_id },
   })
   return (data as any[])
     .filter((o) => o.status !== "canceled" && !DONE.has(getLastFulfillmentStatus({ ...o, fulfillments: o.fulfillments ?? [] })))

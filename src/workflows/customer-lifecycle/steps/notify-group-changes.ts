@@ -26,7 +26,13 @@ export const notifyGroupChangesStep = createStep(
         receiver_id: c.customer_id,
         idempotency_key: `omniflow-groups:${context.transactionId}:${c.customer_id}`,
       }))
-    const sent = messages.length ? await notifications.createNotifications(messages) : []
-    return new StepResponse({ sent: sent.length })
+    try {
+      const sent = messages.length ? await notifications.createNotifications(messages) : []
+      return new StepResponse({ sent: sent.length, error: null as string | null })
+    } catch (e) {
+      // The change itself stands (core made it) and is audited; a message that could not go
+      // out is the run's outcome, not a reason to undo the audit entry.
+      return new StepResponse({ sent: 0, error: (e as Error).message as string | null })
+    }
   }
 )

@@ -7,7 +7,8 @@ export const notifyRoleChangesStepId = "notify-role-changes-step"
 
 /**
  * Tells each admin user which roles they were given or lost. Keyed by the run, so a
- * retried step does not tell them twice. Sent messages cannot be unsent.
+ * retried step does not tell them twice. Sent messages cannot be unsent; a failure to send
+ * is returned (and shown on the run), not thrown.
  */
 export const notifyRoleChangesStep = createStep(
   notifyRoleChangesStepId,
@@ -26,7 +27,13 @@ export const notifyRoleChangesStep = createStep(
         receiver_id: c.user_id,
         idempotency_key: `omniflow-roles:${context.transactionId}:${c.user_id}`,
       }))
-    const sent = messages.length ? await notifications.createNotifications(messages) : []
-    return new StepResponse({ sent: sent.length })
+    try {
+      const sent = messages.length ? await notifications.createNotifications(messages) : []
+      return new StepResponse({ sent: sent.length, error: null as string | null })
+    } catch (e) {
+      // The change itself stands (core made it) and is audited; a message that could not go
+      // out is the run's outcome, not a reason to undo the audit entry.
+      return new StepResponse({ sent: 0, error: (e as Error).message as string | null })
+    }
   }
 )

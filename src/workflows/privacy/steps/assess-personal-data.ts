@@ -1,6 +1,6 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { CUSTOMER_LIFECYCLE_MODULE, CustomerLifecycleModuleService, phaseDone } from "../../../modules/customer-lifecycle"
-import { ErasureSubject, needlesOf, personalRecords, pgOf } from "../personal-data"
+import { ErasureSubject, mentionsSql, needlesOf, personalRecords, pgOf } from "../personal-data"
 import { ErasurePhaseInput } from "./revoke-customer-access"
 
 export const assessPersonalDataStepId = "assess-personal-data-step"
@@ -23,14 +23,16 @@ export const assessPersonalDataStep = createStep(
     const records = await personalRecords(container, customer_id, subject)
     const pg = pgOf(container)
     const needles = needlesOf(subject)
-    const mentionedBy = (column: string) => (needles.length ? needles.map(() => `strpos(lower(${column}::text), ?) > 0`).join(" OR ") : "false")
+    const inDetails = mentionsSql("details", needles)
+    const inExecution = mentionsSql("execution", needles)
+    const inContext = mentionsSql("context", needles)
     const { rows: audit } = await pg.raw(
-      `SELECT count(*) AS n FROM omniflow_audit_entry WHERE target_id = ? OR actor_id = ? OR target_id = ANY(?) OR ${mentionedBy("details")}`,
-      [customer_id, customer_id, records.orders, ...needles]
+      `SELECT count(*) AS n FROM omniflow_audit_entry WHERE target_id = ? OR actor_id = ? OR target_id = ANY(?) OR ${inDetails.sql}`,
+      [customer_id, customer_id, records.orders, ...inDetails.bindings]
     )
     const { rows: executions } = await pg.raw(
-      `SELECT count(*) AS n FROM workflow_execution WHERE ${mentionedBy("execution")} OR ${mentionedBy("context")}`,
-      [...needles, ...needles]
+      `SELECT count(*) AS n FROM workflow_execution WHERE ${inExecution.sql} OR ${inContext.sql}`,
+      [...inExecution.bindings, ...inContext.bindings]
     )
     const assessed: Record<string, number> = {
       ...Object.fromEntries(Object.entries(records).map(([kind, list]) => [kind, list.length])),

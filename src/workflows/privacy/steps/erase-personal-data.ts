@@ -8,6 +8,7 @@ import {
   anonymisedEmail,
   ErasureSubject,
   findMentions,
+  mentionsSql,
   needlesOf,
   personalRecords,
   pgOf,
@@ -154,12 +155,13 @@ export const erasePersonalDataStep = createStep(
     erased.notifications = records.notifications.length
 
     // Finished runs that mention the person: their stored context is of no further use.
-    const mentioned = (column: string) => needles.map(() => `strpos(lower(${column}::text), ?) > 0`).join(" OR ")
+    const inExecution = mentionsSql("execution", needles)
+    const inContext = mentionsSql("context", needles)
     if (needles.length) {
       const { rows } = await pg.raw(
         `DELETE FROM workflow_execution WHERE state IN ('done', 'failed', 'reverted')
-            AND (${mentioned("execution")} OR ${mentioned("context")}) RETURNING id`,
-        [...needles, ...needles]
+            AND (${inExecution.sql} OR ${inContext.sql}) RETURNING id`,
+        [...inExecution.bindings, ...inContext.bindings]
       )
       erased.workflow_executions = rows.length
       // A run still going (an order flow parked until its shipping window) reads its stored
@@ -173,8 +175,8 @@ export const erasePersonalDataStep = createStep(
           { table: "workflow_execution", column: "context", type: "jsonb" },
           { table: "workflow_execution", column: "execution", type: "jsonb" },
         ],
-        `state NOT IN ('done', 'failed', 'reverted') AND (${mentioned("execution")} OR ${mentioned("context")})`,
-        [...needles, ...needles],
+        `state NOT IN ('done', 'failed', 'reverted') AND (${inExecution.sql} OR ${inContext.sql})`,
+        [...inExecution.bindings, ...inContext.bindings],
         needles,
         anon,
         false
@@ -183,10 +185,11 @@ export const erasePersonalDataStep = createStep(
 
     // The audit trail: entries about the customer or their orders, or mentioning them.
     const audit: AuditModuleService = container.resolve(AUDIT_MODULE)
+    const inDetails = mentionsSql("details", needles)
     const { rows: targets } = await pg.raw(
       `SELECT DISTINCT target_id FROM omniflow_audit_entry
-        WHERE anonymised_at IS NULL AND (target_id = ANY(?)${needles.length ? ` OR ${mentioned("details")}` : ""})`,
-      [records.orders, ...needles]
+        WHERE anonymised_at IS NULL AND (target_id = ANY(?) OR ${inDetails.sql})`,
+      [records.orders, ...inDetails.bindings]
     )
     let auditEntries = await audit.anonymiseEntries(customer_id)
     for (const { target_id } of targets) {
@@ -203,12 +206,13 @@ export const erasePersonalDataStep = createStep(
     }
     erased.export_files = files.length
 
-    // Whatever else still contains the email or phone, wherever it is.
+    // Whatever else still mentions the email or phone, wherever it is: only those words are
+    // replaced there (these rows are not known to be the person's, so nothing else in them
+    // is touched).
     const { mentions } = await findMentions(pg, needles, (table) => SWEEP_EXCLUDED.has(table))
     for (const m of mentions) {
-      const column = quoteIdent(m.column)
-      const where = needles.map(() => `strpos(lower(${column}::text), ?) > 0`).join(" OR ")
-      scrubbed += await scrubRows(pg, m.table, [m], where, needles, needles, anon, true)
+      const where = mentionsSql(quoteIdent(m.column), needles)
+      scrubbed += await scrubRows(pg, m.table, [m], where.sql, where.bindings, needles, anon, false)
     }
     erased.rows_scrubbed = scrubbed
 
