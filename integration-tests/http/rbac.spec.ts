@@ -105,6 +105,15 @@ medusaIntegrationTestRunner({
         { what: "the user to be told twice" }
       )
       expect(told.every((n: any) => n.to === "support@example.com")).toBe(true)
+
+      // Given again through the role's own route: audited as well.
+      expect((await api.post(`/admin/rbac/roles/${roleId}/users`, { users: [userId] }, as(admin.headers))).status).toBe(200)
+      const all = await waitFor(
+        () => api.get(`/admin/omniflow/audit?target=${userId}&action=user.roles_changed`, admin).then((r) => r.data),
+        (r: any) => r.count === 3,
+        { what: "the role given through the role's route to be audited" }
+      )
+      expect(all.audit_entries[0].details.added).toEqual([{ id: roleId, name: "Customer readers" }])
     })
   },
 })

@@ -39,3 +39,4 @@ export function auditUserRoleChange(kind: "user" | "user-role" | "role") {
     next()
   }
 }
+

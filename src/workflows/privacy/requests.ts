@@ -62,6 +62,7 @@ export function erasureCertificate(row: RequestRow) {
           searched_at: v.searched_at ?? null,
           searched_for: v.searched_for ?? [],
           tables_searched: v.tables_searched ?? 0,
+          tables: v.tables ?? [],
           columns_searched: v.columns_searched ?? 0,
           matches: v.matches ?? [],
         }

@@ -85,8 +85,11 @@ export const collectCustomerDataStep = createStep(
     if (!customer) {
       throw new MedusaError(MedusaError.Types.NOT_FOUND, `Customer ${customer_id} was not found`)
     }
-    const { data: orders } = await query.graph({ entity: "order", fields: ORDER_FIELDS, filters: { customer_id } })
-    const { data: carts } = await query.graph({ entity: "cart", fields: CART_FIELDS, filters: { customer_id } })
+    // Guest orders and carts under the customer's email are theirs too (the erasure treats
+    // them so); nothing is matched on anything less than the whole address.
+    const mine = (customer as any).email ? ({ $or: [{ customer_id }, { email: (customer as any).email }] } as any) : { customer_id }
+    const { data: orders } = await query.graph({ entity: "order", fields: ORDER_FIELDS, filters: mine })
+    const { data: carts } = await query.graph({ entity: "cart", fields: CART_FIELDS, filters: mine })
     const orderIds = orders.map((o: any) => o.id as string)
 
     const flows: RiskReviewModuleService = container.resolve(RISK_REVIEW_MODULE)
