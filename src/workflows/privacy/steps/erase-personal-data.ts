@@ -216,6 +216,10 @@ export const erasePersonalDataStep = createStep(
     }
     erased.rows_scrubbed = scrubbed
 
+    // Core's own deletion (its hook and `customer.deleted` event included), inside the
+    // phase rather than as a nested `runAsStep`: the phase is recorded only after it, so a
+    // run cut off in between deletes on resume — a step after this one would be skipped with
+    // the phase already recorded. Deleting an already deleted customer is not attempted.
     if (customer && !customer.deleted_at) {
       await deleteCustomersWorkflow(container).run({ input: { ids: [customer_id] } })
     }
