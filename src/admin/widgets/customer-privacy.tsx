@@ -1,7 +1,7 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { AdminCustomer, DetailWidgetProps } from "@medusajs/framework/types"
 import { Alert, Button, Container, Heading, Text } from "@medusajs/ui"
-import { ReactNode, useState } from "react"
+import { ReactNode, useEffect, useState } from "react"
 import { Link } from "react-router-dom"
 import { EraseCustomerPrompt } from "../components/erase-customer-prompt"
 import { ErasureCertificateDrawer } from "../components/erasure-certificate"
@@ -35,6 +35,12 @@ const CustomerPrivacyWidget = ({ data: customer }: DetailWidgetProps<AdminCustom
   // Requests record their steps in the trail as they go.
   const running = !!requests.data?.some((r) => r.state === "running")
   const trail = useAuditEntries({ target: customer.id, limit: AUDIT_SHOWN }, running)
+  // A request that just ended wrote its last entries: read the trail once more.
+  const states = (requests.data ?? []).map((r) => `${r.id}:${r.state}`).join(",")
+  useEffect(() => {
+    void trail.refetch()
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [states])
   const requestExport = useRequestDataExport(customer.id)
   const requestErasure = useRequestErasure(customer.id)
   const [confirming, setConfirming] = useState(false)

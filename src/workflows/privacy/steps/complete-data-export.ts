@@ -21,18 +21,19 @@ export const completeDataExportStep = createStep(
     const service: CustomerLifecycleModuleService = container.resolve(CUSTOMER_LIFECYCLE_MODULE)
     const { exportLinkHours } = (container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions().customerLifecycle
     const expires_at = new Date(Date.now() + exportLinkHours * HOUR_MS)
-    await service.updatePrivacyRequests({ id: request_id, file_id, expires_at, run_owner: null })
-    const row = await service.finishPhase(request_id, "export", { state: "completed" })
+    const request = await service.updatePrivacyRequests({ id: request_id, file_id, expires_at, run_owner: null })
+    // Audited before the request shows as completed: whoever sees it completed finds the entry.
     await (container.resolve(AUDIT_MODULE) as AuditModuleService).record([
       {
         actor_type: "system",
         actor_id: null,
         action: "privacy.export_completed",
         target_type: "customer",
-        target_id: row.customer_id,
+        target_id: request.customer_id,
         details: { request_id, expires_at: expires_at.toISOString() },
       },
     ])
+    await service.finishPhase(request_id, "export", { state: "completed" })
     return new StepResponse({ request_id, file_id, expires_at: expires_at.toISOString() }, request_id)
   },
   async (request_id, { container }) => {
