@@ -2,7 +2,7 @@ import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/fra
 import type { AuditActorType } from "../../modules/audit"
 import { recordAuditEntriesStep } from "../audit/steps/record-audit-entries"
 import { describeGroupChangesStep, GroupChange } from "./steps/describe-group-changes"
-import { notifyGroupChangesStep } from "./steps/notify-group-changes"
+import { notifyMembershipChangesStep } from "./steps/notify-membership-changes"
 
 export type RecordCustomerGroupsWorkflowInput = {
   changes: GroupChange[]
@@ -39,9 +39,11 @@ export const recordCustomerGroupsWorkflow = createWorkflow(
       }))
     )
     const notified = when("tell-customers", { described }, ({ described }) => described.notify).then(() =>
-      notifyGroupChangesStep(
+      notifyMembershipChangesStep(
         transform({ described }, ({ described }) => ({
-          changes: described.changes,
+          changes: described.changes.map((c) => ({ ...c, id: c.customer_id })),
+          resource_type: "customer" as const,
+          trigger_type: "customer.groups_changed",
           channel: described.channel,
           template: described.template,
         }))

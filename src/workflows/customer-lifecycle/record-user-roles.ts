@@ -2,7 +2,7 @@ import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/fra
 import type { AuditActorType } from "../../modules/audit"
 import { recordAuditEntriesStep } from "../audit/steps/record-audit-entries"
 import { describeRoleChangesStep, RoleChange } from "./steps/describe-role-changes"
-import { notifyRoleChangesStep } from "./steps/notify-role-changes"
+import { notifyMembershipChangesStep } from "./steps/notify-membership-changes"
 
 export type RecordUserRolesWorkflowInput = {
   changes: RoleChange[]
@@ -39,9 +39,11 @@ export const recordUserRolesWorkflow = createWorkflow(recordUserRolesWorkflowId,
     }))
   )
   const notified = when("tell-users", { described }, ({ described }) => described.notify).then(() =>
-    notifyRoleChangesStep(
+    notifyMembershipChangesStep(
       transform({ described }, ({ described }) => ({
-        changes: described.changes,
+        changes: described.changes.map((c) => ({ ...c, id: c.user_id })),
+        resource_type: "user" as const,
+        trigger_type: "user.roles_changed",
         channel: described.channel,
         template: described.template,
       }))
