@@ -1,13 +1,14 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { AdminCustomer, DetailWidgetProps } from "@medusajs/framework/types"
 import { Alert, Button, Container, Heading, Text } from "@medusajs/ui"
-import { ReactNode, useEffect, useState } from "react"
+import { useEffect, useState } from "react"
 import { Link } from "react-router-dom"
 import { EraseCustomerPrompt } from "../components/erase-customer-prompt"
 import { ErasureCertificateDrawer } from "../components/erasure-certificate"
 import { ExportDownload, PrivacyStateBadge, requesterLabel } from "../components/privacy-parts"
 import { errorMessage } from "../lib/api"
 import { formatDateTime, formatDetail, humanize } from "../lib/format"
+import { Field } from "../components/field"
 import {
   AuditEntry,
   phaseProgress,
@@ -185,14 +186,6 @@ const CustomerPrivacyWidget = ({ data: customer }: DetailWidgetProps<AdminCustom
   )
 }
 
-const Field = ({ label, children }: { label: string; children: ReactNode }) => (
-  <div className="grid grid-cols-[140px_1fr] items-start gap-x-4 px-6 py-3">
-    <Text size="small" weight="plus" className="text-ui-fg-subtle">
-      {label}
-    </Text>
-    <div>{children}</div>
-  </div>
-)
 
 /**
  * Onboarding as the audit trail records it: its `customer.onboarded` entry is asked for

@@ -1,7 +1,7 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { AdminOrder, DetailWidgetProps } from "@medusajs/framework/types"
 import { Alert, Button, Container, Heading, Text } from "@medusajs/ui"
-import { ReactNode, useState } from "react"
+import { useState } from "react"
 import { ReviewStatusBadge, RiskLevelBadge, StageBadge } from "../components/badges"
 import { DecisionDrawer, PendingDecision } from "../components/decision-drawer"
 import { RiskReasons } from "../components/risk-reasons"
@@ -9,6 +9,7 @@ import { errorMessage } from "../lib/api"
 import { formatDateTime, formatDetail, formatRelative, humanize } from "../lib/format"
 import { useOrderOmniflow } from "../lib/queries"
 import type { OrderFlow, OrderFlowEvent, RiskReview } from "../lib/types"
+import { Field } from "../components/field"
 
 /** Who did something, as the admin API resolves it from the ids it records. */
 type Actor = { type: "user" | "api_key" | "system" | "unknown"; id: string; name: string; email?: string | null }
@@ -59,14 +60,6 @@ const OrderOmniflowWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => 
   )
 }
 
-const Field = ({ label, children }: { label: string; children: ReactNode }) => (
-  <div className="grid grid-cols-[140px_1fr] items-start gap-x-4 px-6 py-3">
-    <Text size="small" weight="plus" className="text-ui-fg-subtle">
-      {label}
-    </Text>
-    <div>{children}</div>
-  </div>
-)
 
 const FlowSummary = ({ flow }: { flow: OrderFlow }) => (
   <>
