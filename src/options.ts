@@ -32,7 +32,15 @@ export type FlowPolicyInput = {
   retries?: number
   retryBackoffSeconds?: number
   inbox?: boolean
+  compensate?: boolean
 }
+
+/**
+ * Flows whose failures must always be undone: core's checkout (a held checkout would keep
+ * the buyer's payment authorised and the stock claimed with no order), and the order flow,
+ * which records its own failure and is continued from its stored stage.
+ */
+export const ALWAYS_COMPENSATING_FLOWS: readonly RecordedFlowId[] = ["complete-cart", "omniflow-order-flow"]
 
 export const omniflowOptionsSchema = z
   .object({
@@ -210,10 +218,25 @@ export const omniflowOptionsSchema = z
             retries: z.number().int().min(0).max(10).optional(),
             retryBackoffSeconds: z.number().positive().max(24 * 3600).optional(),
             inbox: z.boolean().optional(),
+            compensate: z.boolean().optional(),
           })
           .strict()
       )
-      .default({}),
+      .default({})
+      .superRefine((flows, ctx) => {
+        for (const id of ALWAYS_COMPENSATING_FLOWS) {
+          if (flows[id]?.compensate === false) {
+            ctx.addIssue({
+              code: z.ZodIssueCode.custom,
+              path: [id, "compensate"],
+              message:
+                id === "complete-cart"
+                  ? "core's checkout always undoes a failed checkout (payment authorisation, stock claim)"
+                  : "the order flow records its own failures and is continued from its stored stage",
+            })
+          }
+        }
+      }),
   })
   .strict()
 

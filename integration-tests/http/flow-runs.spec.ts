@@ -1,6 +1,6 @@
 import { medusaIntegrationTestRunner } from "../helpers/runner"
 import { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const parsePrometheusTextFormat = require("parse-prometheus-text-format")
 import { seedDemoData, SeedResult } from "../../src/scripts/seed"
@@ -15,11 +15,19 @@ jest.setTimeout(240 * 1000)
 
 const METRICS_TOKEN = "scrape-token-0123456789abcdef"
 
+const ONBOARD = "omniflow-onboard-customer"
+
 // Paid orders ship at once; the test fulfilment provider breaks shipping on demand; the
-// Prometheus endpoint is on.
+// Prometheus endpoint is on. Onboarding holds its failures instead of undoing them, with
+// one automatic retry; the test mail service fails the welcome message on demand.
 const env = appEnv({
-  OMNIFLOW_OPTIONS: JSON.stringify({ orderFlow: { shipAfterMinutes: 0 }, metrics: { token: METRICS_TOKEN } }),
+  OMNIFLOW_OPTIONS: JSON.stringify({
+    orderFlow: { shipAfterMinutes: 0 },
+    metrics: { token: METRICS_TOKEN },
+    flows: { [ONBOARD]: { compensate: false, retries: 1, retryBackoffSeconds: 1 } },
+  }),
   OMNIFLOW_TEST_PROVIDERS: "true",
+  OMNIFLOW_TEST_NOTIFICATIONS: "true",
 })
 
 const ORDER_FLOW = "omniflow-order-flow"
@@ -220,6 +228,64 @@ medusaIntegrationTestRunner({
         expect(twice.status).toBe(409)
       })
 
+      it("holds a flow that does not compensate at its failing step; retries continue that run, nothing done twice", async () => {
+        process.env.OMNIFLOW_TEST_FAIL_TEMPLATES = "omniflow-welcome"
+        try {
+          const created = await api.post("/admin/customers", { email: "hold.new@example.com", first_name: "Hedy" }, admin)
+          const customerId = created.data.customer.id
+          const onboardRuns = async () =>
+            (await api.get(`/admin/omniflow/runs?workflow_id=${ONBOARD}&subject_id=${customerId}`, admin)).data.flow_runs as any[]
+          const stepOf = (run: any, name: string) => run.steps.find((s: any) => s.name === name)
+          const WELCOME = "send-welcome-notification-step"
+
+          const [held] = await waitFor(onboardRuns, (rs) => rs.length === 1 && rs[0].state === "held", {
+            what: "the onboarding run to be held",
+          })
+          expect(held).toEqual(
+            expect.objectContaining({ inbox: "open", failed_step: WELCOME, error: expect.stringContaining("mail service unavailable") })
+          )
+          expect(stepOf(held, WELCOME)).toEqual(expect.objectContaining({ state: "held", attempts: 1 }))
+          // Nothing undone: the customer stays in the default group the run added them to.
+          const groups = async () =>
+            (await api.get(`/admin/customers/${customerId}?fields=id,*groups`, admin)).data.customer.groups.map((g: any) => g.name)
+          expect(await groups()).toEqual(["Registered customers"])
+
+          // The automatic retry (one, by the flow's policy) continues the same run; the mail
+          // service is still down, so it holds again at the same step, now on its second attempt.
+          await monitorFlowRuns(container, new Date(Date.now() + 60_000))
+          const [again] = await waitFor(onboardRuns, (rs) => rs[0]?.state === "held" && stepOf(rs[0], WELCOME)?.attempts === 2, {
+            what: "the automatic retry to hold again",
+          })
+          expect([again.id, again.transaction_id, again.inbox]).toEqual([held.id, held.transaction_id, "open"])
+          expect((await monitorFlowRuns(container, new Date(Date.now() + 10 * 60_000))).retried).toBe(0)
+
+          // The mail service is back: the admin's retry continues the run from the welcome step.
+          delete process.env.OMNIFLOW_TEST_FAIL_TEMPLATES
+          const retried = await api.post(`/admin/omniflow/runs/${held.id}/retry`, {}, admin)
+          expect(retried.data.retry).toEqual(
+            expect.objectContaining({ transaction_id: held.transaction_id, continued: true, state: "succeeded" })
+          )
+          const [done] = await waitFor(onboardRuns, (rs) => rs[0]?.state === "succeeded", { what: "the continued run to succeed" })
+          expect(await onboardRuns()).toHaveLength(1)
+          expect(done.inbox).toBe("retried")
+          expect(stepOf(done, WELCOME)).toEqual(expect.objectContaining({ state: "done", attempts: 3 }))
+          expect(stepOf(done, "add-customer-to-default-group-step")).toEqual(expect.objectContaining({ state: "done", attempts: 1 }))
+          const [onboarding] = await sql(`SELECT state FROM omniflow_onboarding WHERE customer_id = ?`, [customerId])
+          expect(onboarding.state).toBe("completed")
+          const welcomes = await container
+            .resolve(Modules.NOTIFICATION)
+            .listNotifications({ receiver_id: customerId, template: "omniflow-welcome", status: "success" } as any)
+          expect(welcomes).toHaveLength(1)
+          const trail = (await api.get(`/admin/omniflow/audit?target=${customerId}`, admin)).data.audit_entries
+          expect(trail.map((e: any) => e.action)).toEqual(["customer.onboarded"])
+
+          const twice = await api.post(`/admin/omniflow/runs/${held.id}/retry`, {}, { ...admin, validateStatus: () => true })
+          expect(twice.status).toBe(409)
+        } finally {
+          delete process.env.OMNIFLOW_TEST_FAIL_TEMPLATES
+        }
+      })
+
       it("detects a run that stopped making progress and puts it in the inbox", async () => {
         const transaction_id = `cut-off-${Date.now()}`
         // What the recorder wrote for a run whose process then died mid-step.
@@ -248,6 +314,16 @@ medusaIntegrationTestRunner({
         const [ok] = await waitFor(() => flowRunsOf(order.id), (rs) => rs[0]?.state === "succeeded", { what: "a succeeded run" })
         const notFailed = await api.post(`/admin/omniflow/runs/${ok.id}/retry`, {}, { ...admin, validateStatus: () => true })
         expect([notFailed.status, notFailed.data.message]).toEqual([409, expect.stringContaining("not in the inbox")])
+
+        // Filters by start time: the run is inside [before it, after it) and outside a later window.
+        const badTime = await api.get(`/admin/omniflow/runs?started_after=yesterday`, { ...admin, validateStatus: () => true })
+        expect([badTime.status, badTime.data.message]).toEqual([400, expect.stringContaining("started_after")])
+        const at = new Date(ok.started_at).getTime()
+        const within = `started_after=${new Date(at - 1000).toISOString()}&started_before=${new Date(at + 1000).toISOString()}`
+        const found = await api.get(`/admin/omniflow/runs?subject_id=${order.id}&${within}`, admin)
+        expect(found.data.flow_runs.map((r: any) => r.id)).toContain(ok.id)
+        const later = await api.get(`/admin/omniflow/runs?subject_id=${order.id}&started_after=${new Date(at + 1000).toISOString()}`, admin)
+        expect(later.data.flow_runs.map((r: any) => r.id)).not.toContain(ok.id)
 
         for (const [method, url] of [
           ["get", "/admin/omniflow/runs"],
@@ -281,6 +357,14 @@ medusaIntegrationTestRunner({
         expect(shipStep.success_rate).toBeLessThan(1)
         const [{ n: open }] = await sql(`SELECT count(*)::int AS n FROM flow_run WHERE inbox = 'open'`)
         expect(data.inbox.open).toBe(open)
+
+        // The chart's series: 12 buckets of 5 minutes holding every run of the hour, and its failures.
+        expect(data.series).toHaveLength(12)
+        const total = (key: "runs" | "failed") => data.series.reduce((n: number, b: any) => n + b[key], 0)
+        const inHour = rows.reduce((n: number, r: any) => n + r.n, 0)
+        const failedInHour = rows.filter((r: any) => ["failed", "compensated", "timed_out", "held"].includes(r.state)).reduce((n: number, r: any) => n + r.n, 0)
+        expect([total("runs"), total("failed")]).toEqual([inHour, failedInHour])
+        expect(failedInHour).toBeGreaterThanOrEqual(1)
       })
 
       it("serves Prometheus text format to the bearer of the token, and 401 to anyone else", async () => {

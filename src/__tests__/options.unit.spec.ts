@@ -82,6 +82,21 @@ describe("plugin options", () => {
     expect(() => parseOmniflowOptions({ metrics: { token: "short" } })).toThrow(/metrics\.token: must be at least 16 characters/)
   })
 
+  it("lets a flow hold its failures instead of compensating, except the checkout and the order flow", () => {
+    const options = parseOmniflowOptions({ flows: { "omniflow-onboard-customer": { compensate: false } } })
+    expect(flowPolicy(options, "omniflow-onboard-customer").compensate).toBe(false)
+    expect(flowPolicy(options, "omniflow-erase-customer").compensate).toBe(true)
+    expect(() => parseOmniflowOptions({ flows: { "complete-cart": { compensate: false } } })).toThrow(
+      /flows\.complete-cart\.compensate: core's checkout always undoes a failed checkout/
+    )
+    expect(() => parseOmniflowOptions({ flows: { "omniflow-order-flow": { compensate: false } } })).toThrow(
+      /flows\.omniflow-order-flow\.compensate: the order flow records its own failures/
+    )
+    expect(() => parseOmniflowOptions({ flows: { "omniflow-onboard-customer": { compensate: "no" } } })).toThrow(
+      /flows\.omniflow-onboard-customer\.compensate/
+    )
+  })
+
   it("records core's checkout only while the checkout guard is on", () => {
     expect(recordedWorkflowIds(parseOmniflowOptions({}))).toContain("complete-cart")
     expect(recordedWorkflowIds(parseOmniflowOptions({ inventoryDedup: { checkoutGuard: false } }))).not.toContain("complete-cart")

@@ -36,7 +36,12 @@ export type RunMetrics = {
     steps: { name: string; runs: number; succeeded: number; success_rate: number }[]
   }[]
   inbox: { open: number }
+  /** Runs that started in each bucket of the window, oldest first, and how many of them did not succeed. */
+  series: { from: string; runs: number; failed: number }[]
 }
+
+/** Run states that count as a failure in the series: the run did not do its work. */
+const FAILED_STATES: FlowRunState[] = ["failed", "compensated", "timed_out", "held"]
 
 /** A run a caller cannot act on in its current state (retry of a run that did not fail, a second resolve). */
 export class RunConflictError extends MedusaError {
@@ -87,9 +92,12 @@ export default class FlowRunsModuleService extends MedusaService({ FlowRun }) {
   }
 
   /**
-   * A run waits (a long-running step) or ended. Ending computes the duration and, for a
-   * failed, compensated or timed-out run whose flow sends failures to the inbox, opens
-   * its inbox item. A run already ended keeps its first ending.
+   * A run waits (a long-running step), is held at a failed step, or ended. Ending computes
+   * the duration and, for a failed, compensated or timed-out run whose flow sends failures
+   * to the inbox, opens its inbox item; a hold always opens it (again, after a retry that
+   * failed once more), since nothing else would continue the run. A run already ended
+   * keeps its first ending. Steps reported again replace their earlier record by name, so
+   * a run continued in another process keeps the steps it ran before.
    */
   @InjectTransactionManager()
   async recordState(
@@ -116,10 +124,17 @@ export default class FlowRunsModuleService extends MedusaService({ FlowRun }) {
               ended_at = EXCLUDED.ended_at,
               duration_ms = CASE WHEN EXCLUDED.ended_at IS NULL THEN NULL
                                  ELSE (EXTRACT(EPOCH FROM (EXCLUDED.ended_at - flow_run.started_at)) * 1000)::int END,
-              steps = COALESCE(EXCLUDED.steps, flow_run.steps),
-              error = COALESCE(EXCLUDED.error, flow_run.error),
-              failed_step = COALESCE(EXCLUDED.failed_step, flow_run.failed_step),
-              inbox = COALESCE(flow_run.inbox, EXCLUDED.inbox),
+              steps = CASE WHEN EXCLUDED.steps IS NULL OR flow_run.steps IS NULL THEN COALESCE(EXCLUDED.steps, flow_run.steps)
+                           ELSE (SELECT jsonb_agg(s ORDER BY o) FROM (
+                                   SELECT s, o FROM jsonb_array_elements(flow_run.steps) WITH ORDINALITY AS old(s, o)
+                                    WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(EXCLUDED.steps) n WHERE n->>'name' = s->>'name')
+                                   UNION ALL
+                                   SELECT s, 1000000 + o FROM jsonb_array_elements(EXCLUDED.steps) WITH ORDINALITY AS new(s, o)) merged)
+                      END,
+              error = CASE WHEN EXCLUDED.state = 'held' THEN EXCLUDED.error ELSE COALESCE(EXCLUDED.error, flow_run.error) END,
+              failed_step = CASE WHEN EXCLUDED.state = 'held' THEN EXCLUDED.failed_step
+                                 ELSE COALESCE(EXCLUDED.failed_step, flow_run.failed_step) END,
+              inbox = CASE WHEN EXCLUDED.state = 'held' THEN 'open' ELSE COALESCE(flow_run.inbox, EXCLUDED.inbox) END,
               updated_at = now()
         WHERE flow_run.state NOT IN ('succeeded', 'failed', 'compensated', 'timed_out')`,
       [
@@ -133,7 +148,7 @@ export default class FlowRunsModuleService extends MedusaService({ FlowRun }) {
         input.steps ? JSON.stringify(input.steps) : null,
         input.error ?? null,
         input.failed_step ?? null,
-        final && input.state !== "succeeded" && input.to_inbox ? "open" : null,
+        (final && input.state !== "succeeded" && input.to_inbox) || input.state === "held" ? "open" : null,
       ]
     )
   }
@@ -208,10 +223,10 @@ export default class FlowRunsModuleService extends MedusaService({ FlowRun }) {
 
   /** Runs per flow by state, p50/p95 duration of ended runs, step success rates, open inbox. */
   @InjectManager()
-  async metrics(input: { from: Date; to: Date }, @MedusaContext() sharedContext: Context = {}): Promise<RunMetrics> {
+  async metrics(input: { from: Date; to: Date; bucketMs: number }, @MedusaContext() sharedContext: Context = {}): Promise<RunMetrics> {
     const em = sharedContext.manager as SqlManager
     const params = [input.from, input.to]
-    const [byState, durations, steps, inbox] = await Promise.all([
+    const [byState, durations, steps, inbox, buckets] = await Promise.all([
       em.execute(
         `SELECT workflow_id, state, count(*)::int AS n FROM flow_run
           WHERE started_at >= ? AND started_at < ? AND deleted_at IS NULL GROUP BY workflow_id, state`,
@@ -234,6 +249,12 @@ export default class FlowRunsModuleService extends MedusaService({ FlowRun }) {
         params
       ),
       em.execute(`SELECT count(*)::int AS n FROM flow_run WHERE inbox = 'open' AND deleted_at IS NULL`),
+      em.execute(
+        `SELECT floor(EXTRACT(EPOCH FROM (started_at - ?::timestamptz)) * 1000 / ?)::int AS bucket, count(*)::int AS runs,
+                count(*) FILTER (WHERE state IN (${FAILED_STATES.map(() => "?").join(", ")}))::int AS failed
+           FROM flow_run WHERE started_at >= ? AND started_at < ? AND deleted_at IS NULL GROUP BY 1`,
+        [input.from, input.bucketMs, ...FAILED_STATES, ...params]
+      ),
     ])
     const flows = new Map<string, RunMetrics["flows"][number]>()
     const flow = (workflow_id: string) => {
@@ -262,6 +283,10 @@ export default class FlowRunsModuleService extends MedusaService({ FlowRun }) {
       window: { from: input.from.toISOString(), to: input.to.toISOString() },
       flows: [...flows.values()].sort((a, b) => a.workflow_id.localeCompare(b.workflow_id)),
       inbox: { open: inbox[0]?.n ?? 0 },
+      series: Array.from({ length: Math.ceil((input.to.getTime() - input.from.getTime()) / input.bucketMs) }, (_, i) => {
+        const row = buckets.find((b: { bucket: number }) => b.bucket === i)
+        return { from: new Date(input.from.getTime() + i * input.bucketMs).toISOString(), runs: row?.runs ?? 0, failed: row?.failed ?? 0 }
+      }),
     }
   }
 
@@ -272,7 +297,7 @@ export default class FlowRunsModuleService extends MedusaService({ FlowRun }) {
     }
     return row.inbox
       ? `Flow run ${id} is already ${row.inbox}; it cannot be ${verb}`
-      : `Flow run ${id} is ${row.state} and not in the inbox; only failed, compensated or timed-out runs can be ${verb}`
+      : `Flow run ${id} is ${row.state} and not in the inbox; only failed, compensated, timed-out or held runs can be ${verb}`
   }
 }
 

@@ -11,7 +11,8 @@ const BATCH = 100
  * What the monitor job does every minute, per recorded flow and its policy: a run still
  * `running` with no event for `timeoutMinutes` (its process died, or it hangs) is marked
  * `timed_out` and goes to the inbox; a failed run with automatic retries left is retried
- * once its back-off (`retryBackoffSeconds`, doubled per earlier retry) has passed. Runs
+ * once its back-off (`retryBackoffSeconds`, doubled per earlier retry) has passed (a held
+ * run is continued in place; its earlier retries are its failed step's extra attempts). Runs
  * waiting in a long-running step are not timed out here: their deadlines are the flow's.
  *
  * @example
@@ -48,7 +49,7 @@ export async function monitorFlowRuns(container: MedusaContainer, now: Date = ne
     }
     const failed = await runs.listFlowRuns({ workflow_id, inbox: "open" }, { take: BATCH, order: { ended_at: "ASC" } })
     for (const run of failed) {
-      const attempts = await retryDepth(runs, run)
+      const attempts = run.state === "held" ? heldRetries(run) : await retryDepth(runs, run)
       const due = new Date(run.ended_at ?? run.updated_at).getTime() + policy.retryBackoffSeconds * 1000 * 2 ** attempts
       if (attempts >= policy.retries || due > now.getTime()) {
         continue
@@ -59,6 +60,12 @@ export async function monitorFlowRuns(container: MedusaContainer, now: Date = ne
     }
   }
   return summary
+}
+
+/** How many times a held run's failed step was retried already (its attempts after the first). */
+function heldRetries(run: { failed_step: string | null; steps: unknown }) {
+  const step = ((run.steps as { name: string; attempts?: number }[] | null) ?? []).find((s) => s.name === run.failed_step)
+  return Math.max(0, (step?.attempts ?? 1) - 1)
 }
 
 /** How many retries came before this run (the length of its `retry_of` chain). */

@@ -9,6 +9,12 @@ export type FlowPolicy = {
   retryBackoffSeconds: number
   /** Failed, compensated and timed-out runs wait in the inbox. */
   inbox: boolean
+  /**
+   * A failing step undoes the steps done before it (the engine's compensation). When
+   * false the run is held at the failing step instead, nothing undone, and a retry
+   * continues the same run from that step (see hold-on-failure.ts).
+   */
+  compensate: boolean
 }
 
 /**
@@ -17,20 +23,20 @@ export type FlowPolicy = {
  * whose failure nobody else would see go to the inbox.
  */
 export const DEFAULT_FLOW_POLICIES: Record<RecordedFlowId, FlowPolicy> = {
-  "omniflow-order-flow": { timeoutMinutes: 30, retries: 0, retryBackoffSeconds: 60, inbox: true },
-  "complete-cart": { timeoutMinutes: 2, retries: 0, retryBackoffSeconds: 60, inbox: false },
-  "decide-risk-review": { timeoutMinutes: 5, retries: 0, retryBackoffSeconds: 60, inbox: false },
-  "retry-customer-notification": { timeoutMinutes: 5, retries: 0, retryBackoffSeconds: 60, inbox: false },
-  "recover-checkout": { timeoutMinutes: 10, retries: 3, retryBackoffSeconds: 60, inbox: true },
-  "reconcile-stock-claims": { timeoutMinutes: 30, retries: 0, retryBackoffSeconds: 60, inbox: true },
-  "record-order-copurchases": { timeoutMinutes: 5, retries: 3, retryBackoffSeconds: 30, inbox: true },
-  "remove-order-copurchases": { timeoutMinutes: 5, retries: 3, retryBackoffSeconds: 30, inbox: true },
-  "rebuild-recommendations": { timeoutMinutes: 60, retries: 1, retryBackoffSeconds: 300, inbox: true },
-  "omniflow-onboard-customer": { timeoutMinutes: 5, retries: 0, retryBackoffSeconds: 60, inbox: true },
-  "omniflow-record-customer-groups": { timeoutMinutes: 5, retries: 2, retryBackoffSeconds: 30, inbox: true },
-  "omniflow-record-user-roles": { timeoutMinutes: 5, retries: 2, retryBackoffSeconds: 30, inbox: true },
-  "omniflow-export-customer-data": { timeoutMinutes: 15, retries: 1, retryBackoffSeconds: 60, inbox: true },
-  "omniflow-erase-customer": { timeoutMinutes: 30, retries: 0, retryBackoffSeconds: 60, inbox: true },
+  "omniflow-order-flow": { timeoutMinutes: 30, retries: 0, retryBackoffSeconds: 60, inbox: true, compensate: true },
+  "complete-cart": { timeoutMinutes: 2, retries: 0, retryBackoffSeconds: 60, inbox: false, compensate: true },
+  "decide-risk-review": { timeoutMinutes: 5, retries: 0, retryBackoffSeconds: 60, inbox: false, compensate: true },
+  "retry-customer-notification": { timeoutMinutes: 5, retries: 0, retryBackoffSeconds: 60, inbox: false, compensate: true },
+  "recover-checkout": { timeoutMinutes: 10, retries: 3, retryBackoffSeconds: 60, inbox: true, compensate: true },
+  "reconcile-stock-claims": { timeoutMinutes: 30, retries: 0, retryBackoffSeconds: 60, inbox: true, compensate: true },
+  "record-order-copurchases": { timeoutMinutes: 5, retries: 3, retryBackoffSeconds: 30, inbox: true, compensate: true },
+  "remove-order-copurchases": { timeoutMinutes: 5, retries: 3, retryBackoffSeconds: 30, inbox: true, compensate: true },
+  "rebuild-recommendations": { timeoutMinutes: 60, retries: 1, retryBackoffSeconds: 300, inbox: true, compensate: true },
+  "omniflow-onboard-customer": { timeoutMinutes: 5, retries: 0, retryBackoffSeconds: 60, inbox: true, compensate: true },
+  "omniflow-record-customer-groups": { timeoutMinutes: 5, retries: 2, retryBackoffSeconds: 30, inbox: true, compensate: true },
+  "omniflow-record-user-roles": { timeoutMinutes: 5, retries: 2, retryBackoffSeconds: 30, inbox: true, compensate: true },
+  "omniflow-export-customer-data": { timeoutMinutes: 15, retries: 1, retryBackoffSeconds: 60, inbox: true, compensate: true },
+  "omniflow-erase-customer": { timeoutMinutes: 30, retries: 0, retryBackoffSeconds: 60, inbox: true, compensate: true },
 }
 
 /** The policy of `workflowId`: the defaults, overridden by `options.flows[workflowId]`. */

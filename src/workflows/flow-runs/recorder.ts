@@ -2,6 +2,7 @@ import { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { FLOW_RUNS_MODULE, FlowRunsModuleService, FlowRunState, RunStep } from "../../modules/flow-runs"
 import { OMNIFLOW_MODULE, OmniflowModuleService } from "../../modules/omniflow"
+import { applyFailurePolicies, forgetHeldErrors, heldErrorOf, holdsRun } from "./hold-on-failure"
 import { flowPolicy, recordedWorkflowIds } from "./policies"
 import { runOrigin, subjectOf } from "./run-origin"
 import { observeRun } from "./prometheus"
@@ -10,7 +11,7 @@ type EngineEvent = {
   eventType: string
   workflowId: string
   transactionId: string
-  step?: { definition?: { action?: string }; attempts?: number }
+  step?: { definition?: { action?: string; autoRetry?: boolean }; attempts?: number; getStates?: () => { status?: string } }
   response?: unknown
   errors?: { action?: string; error?: { message?: string } | string }[]
   result?: unknown
@@ -50,8 +51,12 @@ const messageOf = (e: { error?: { message?: string } | string } | undefined) =>
  * writes that follow it: one row when it begins, one when it waits, one when it ends,
  * with the steps collected in memory in between.
  *
+ * A step that fails in a flow whose policy holds failures (`compensate: false`) leaves
+ * the run `held` at that step, in the inbox, until a retry continues it.
+ *
  * Entry points call this before they start a run (OmniFlow's routes, subscribers and
- * jobs, and the checkout route), so every process that runs workflows records them.
+ * jobs, and the checkout route), so every process that runs workflows records them and
+ * has the flows' failure policies applied.
  */
 export function ensureRunRecorder(container: MedusaContainer) {
   const engine = container.resolve(Modules.WORKFLOW_ENGINE, { allowUnregistered: true }) as any
@@ -60,6 +65,7 @@ export function ensureRunRecorder(container: MedusaContainer) {
   }
   installed.add(engine)
   const options = (container.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions()
+  applyFailurePolicies(options)
   if (!options.runs.record) {
     return
   }
@@ -120,7 +126,26 @@ export function ensureRunRecorder(container: MedusaContainer) {
           s.error = outcomeError
         }
         buffer().steps.set(stepName, s)
-        return
+        if (event.eventType !== "onStepFailure") {
+          return
+        }
+        if (!holdsRun(event.step)) {
+          return
+        }
+        s.state = "held"
+        s.error = s.error ?? heldErrorOf(event.workflowId, event.transactionId, stepName) ?? "the step failed"
+        return record(
+          runs.recordState({
+            workflow_id: event.workflowId,
+            transaction_id: event.transactionId,
+            state: "held",
+            at: new Date(),
+            steps: stepsOf(buffer()),
+            error: s.error,
+            failed_step: stepName,
+            to_inbox: true,
+          })
+        )
       }
       case "onStepAwaiting":
         return record(
@@ -132,6 +157,7 @@ export function ensureRunRecorder(container: MedusaContainer) {
       case "onFinish": {
         const b = buffer()
         buffers.delete(key)
+        forgetHeldErrors(event.workflowId, event.transactionId)
         // A step begun without an outcome by the end of the run was skipped (a `when`
         // branch not taken: the engine reports no event for it).
         const stepList = stepsOf(b).map((s) => (s.state === "invoking" ? { ...s, state: "skipped" } : s))

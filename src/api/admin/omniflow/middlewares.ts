@@ -10,6 +10,9 @@ export const AdminListFlowRunsParams = z.object({
   state: z.enum([...FLOW_RUN_STATES]).optional(),
   inbox: z.enum([...INBOX_STATES]).optional(),
   subject_id: z.string().min(1).max(128).optional(),
+  /** Runs that started at or after / before these instants (ISO 8601). */
+  started_after: z.iso.datetime({ offset: true, error: "started_after must be an ISO 8601 date-time" }).optional(),
+  started_before: z.iso.datetime({ offset: true, error: "started_before must be an ISO 8601 date-time" }).optional(),
   ...pageParams({ limit: 20, maxLimit: 100 }),
 })
 export type AdminListFlowRunsParamsType = z.infer<typeof AdminListFlowRunsParams>

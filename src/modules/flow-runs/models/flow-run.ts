@@ -1,6 +1,10 @@
 import { model } from "@medusajs/framework/utils"
 
-export const FLOW_RUN_STATES = ["running", "waiting", "succeeded", "failed", "compensated", "timed_out"] as const
+/**
+ * `held`: a step failed in a flow whose policy does not compensate; the run is still live
+ * at that step, nothing undone, and waits in the inbox for a retry that continues it.
+ */
+export const FLOW_RUN_STATES = ["running", "waiting", "held", "succeeded", "failed", "compensated", "timed_out"] as const
 export const INBOX_STATES = ["open", "retried", "resolved"] as const
 
 /**

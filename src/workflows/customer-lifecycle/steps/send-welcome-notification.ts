@@ -8,7 +8,7 @@ export type SendWelcomeNotificationStepInput = {
   channel: string
   template: string
   default_locale: string
-  /** The onboarding's attempt: each attempt sends under a key of its own (see below). */
+  /** The onboarding's attempt: each attempt sends under a key of its own (see below), as does each retry of this step in a held run. */
   attempt: number
 }
 
@@ -24,7 +24,7 @@ export const sendWelcomeNotificationStepId = "send-welcome-notification-step"
  */
 export const sendWelcomeNotificationStep = createStep(
   sendWelcomeNotificationStepId,
-  async (input: SendWelcomeNotificationStepInput, { container }) => {
+  async (input: SendWelcomeNotificationStepInput, { container, attempt }) => {
     const customers: ICustomerModuleService = container.resolve(Modules.CUSTOMER)
     const notifications: INotificationModuleService = container.resolve(Modules.NOTIFICATION)
     const customer = await customers.retrieveCustomer(input.customer_id)
@@ -45,7 +45,7 @@ export const sendWelcomeNotificationStep = createStep(
         resource_id: customer.id,
         resource_type: "customer",
         receiver_id: customer.id,
-        idempotency_key: `omniflow-welcome:${customer.id}:${input.attempt}`,
+        idempotency_key: `omniflow-welcome:${customer.id}:${input.attempt}` + (attempt > 1 ? `:${attempt}` : ""),
       },
     ])
     return new StepResponse({ notification_id: (sent?.id as string | undefined) ?? null })
