@@ -1,10 +1,10 @@
-import { Page } from "playwright-core"
+import { Locator, Page } from "playwright-core"
 import { WAREHOUSES } from "../../src/scripts/seed/catalog"
 import { FAILING_FULFILLMENT_PROVIDER_ID, FailingFulfillmentData } from "../providers/failing-fulfillment"
 import { prepareCartWithOption } from "../helpers/shipping"
 import { completeCart } from "../helpers/storefront"
 import { waitFor } from "../helpers/wait"
-import { adminBrowserSuite, chooseStatus } from "./support/suite"
+import { adminBrowserSuite } from "./support/suite"
 import { DemoShop } from "./support/shop"
 
 /**
@@ -149,6 +149,43 @@ const cellsOf = async (page: Page, runId: string) =>
   (await runRow(page, runId).locator("td").allInnerTexts()).map((t) => t.trim())
 const metrics = (page: Page) => page.getByTestId("flow-metrics")
 
+/** Picks an inbox tab; its select heads the page, before the run filters' own selects. */
+async function chooseInbox(page: Page, option: string) {
+  await page.getByRole("combobox").first().click()
+  await page.getByRole("option", { name: option, exact: true }).click()
+}
+
+/** Picks `option` in the run filter labelled `filter` ("Flow", "State", "Started"). */
+async function chooseFilter(page: Page, filter: string, option: string) {
+  await page.getByRole("combobox", { name: filter, exact: true }).click()
+  await page.getByRole("option", { name: option, exact: true }).click()
+}
+
+/**
+ * Waits until the page lists exactly the runs the admin API lists for `query`, and returns
+ * their ids. A filter's answer replaces the list on screen only once it has loaded.
+ */
+async function listedAs(page: Page, shop: DemoShop, query: string): Promise<string[]> {
+  const { data } = await shop.api.get(`/admin/omniflow/runs?${query}`, shop.admin)
+  const expected = data.flow_runs.map((r: any) => r.id).sort()
+  return waitFor(
+    async () => (await page.locator('[data-testid^="flow-run-"]').evaluateAll((rows) => rows.map((r) => r.getAttribute("data-testid")!))).map((t) => t.slice("flow-run-".length)).sort(),
+    (shown) => JSON.stringify(shown) === JSON.stringify(expected),
+    { what: `the runs listed for ${query}: ${expected.join(", ") || "none"}` }
+  )
+}
+
+/** The chart's bars as their tooltips give them. */
+async function chartBars(chart: Locator): Promise<{ runs: number; failed: number }[]> {
+  const titles = await chart.locator("[title]").evaluateAll((bars) => bars.map((b) => b.getAttribute("title")!))
+  return titles.map((title) => {
+    const m = /^.+: (\d+) runs?, (\d+) failed$/.exec(title)
+    if (!m) throw new Error(`a bar's tooltip reads "${title}"`)
+    return { runs: Number(m[1]), failed: Number(m[2]) }
+  })
+}
+const sum = (bars: { runs: number; failed: number }[], key: "runs" | "failed") => bars.reduce((n, b) => n + b[key], 0)
+
 describe("Flows page", () => {
   let where: Warehouses
   // The carrier at Rotterdam is back after CARRIER_DOWN_MS for this one...
@@ -234,7 +271,7 @@ describe("Flows page", () => {
     expect(await runRow(page, stuck.run.id).isVisible()).toBe(true)
     await admin.screenshot("retried")
 
-    await chooseStatus(page, "Retried")
+    await chooseInbox(page, "Retried")
     // The row first: the open list stays on screen (also "1 of 1") until the retried one loads.
     await runRow(page, recovering.run.id).waitFor()
     await page.getByText("1 of 1 results").waitFor()
@@ -264,7 +301,7 @@ describe("Flows page", () => {
     expect(retries).toEqual([
       expect.objectContaining({ retry_of: recovering.run.id, trigger: "retry", actor_type: "user", actor_id: me.user.id }),
     ])
-    await chooseStatus(page, "All")
+    await chooseInbox(page, "All")
     const retryRow = runRow(page, retries[0].id)
     await retryRow.waitFor()
     const [, retryFlow, retryState, , retriedBy] = await cellsOf(page, retries[0].id)
@@ -290,7 +327,7 @@ describe("Flows page", () => {
     await page.getByText("The inbox is empty.").waitFor()
     await metrics(page).getByText("Inbox: 0", { exact: true }).waitFor()
 
-    await chooseStatus(page, "Resolved")
+    await chooseInbox(page, "Resolved")
     await runRow(page, stuck.run.id).waitFor()
     await page.getByText("1 of 1 results").waitFor()
     const { data: me } = await shop.api.get("/admin/users/me", shop.admin)
@@ -311,5 +348,109 @@ describe("Flows page", () => {
     })
     // Resolving closes the inbox item; the order itself is left as it is.
     expect((await shop.omniflow(stuck.order.id)).flow.stage).toBe("failed")
+  })
+
+  it("filters the runs, shows a run's steps with the failing step's error, and charts runs and failures", async () => {
+    const { page, shop } = admin
+    await admin.open("/flows")
+    await page.getByRole("heading", { name: "Flows" }).waitFor()
+
+    // The chart: one bar per hour of the last day; both orders' failed runs are in it, and the retry that shipped.
+    const day = page.getByRole("img", { name: "Runs and failures over the last 24 hours" })
+    await day.waitFor()
+    const hours = await chartBars(day)
+    expect(hours).toHaveLength(24)
+    expect(sum(hours, "failed")).toBeGreaterThanOrEqual(2)
+    expect(sum(hours, "runs")).toBeGreaterThanOrEqual(3)
+    expect(hours.some((b) => b.runs > 0)).toBe(true)
+    // Another window redraws the chart and the summary with it.
+    await metrics(page).getByRole("button", { name: "7d", exact: true }).click()
+    const week = page.getByRole("img", { name: "Runs and failures over the last 7 days" })
+    await week.waitFor()
+    expect(await chartBars(week)).toHaveLength(28)
+    expect(sum(await chartBars(week), "failed")).toBeGreaterThanOrEqual(2)
+    expect(await metrics(page).innerText()).toMatch(new RegExp(`${ORDER_FLOW}: \\d+ run\\(s\\) in 7 d, 2 failed`))
+    await metrics(page).getByRole("button", { name: "1h", exact: true }).click()
+    const hour = page.getByRole("img", { name: "Runs and failures over the last hour" })
+    await hour.waitFor()
+    expect(await chartBars(hour)).toHaveLength(12)
+    await metrics(page).getByRole("button", { name: "24h", exact: true }).click()
+    await day.waitFor()
+
+    // Filters combine with the inbox tabs: every run of the order flow, then its failed ones.
+    await chooseInbox(page, "All")
+    await chooseFilter(page, "Flow", ORDER_FLOW)
+    const orderRuns = await listedAs(page, shop, `workflow_id=${ORDER_FLOW}`)
+    expect(orderRuns).toEqual(expect.arrayContaining([recovering.run.id, stuck.run.id]))
+    for (const id of orderRuns) {
+      expect((await cellsOf(page, id))[1]).toMatch(new RegExp(`^${ORDER_FLOW}`))
+    }
+    await chooseFilter(page, "State", "Failed")
+    expect(await listedAs(page, shop, `workflow_id=${ORDER_FLOW}&state=failed`)).toEqual([recovering.run.id, stuck.run.id].sort())
+    await page.getByText("2 of 2 results").waitFor()
+    for (const id of [recovering.run.id, stuck.run.id]) {
+      expect((await cellsOf(page, id))[2]).toMatch(/^failed\s+inbox: (retried|resolved)$/)
+    }
+    await admin.screenshot("failed order runs")
+
+    // A state no run is in.
+    await chooseFilter(page, "State", "Timed out")
+    await page.getByText("No runs match these filters.").waitFor()
+    expect(await page.locator('[data-testid^="flow-run-"]').count()).toBe(0)
+
+    // One order's runs: the failed one, and with any state its retry too.
+    await chooseFilter(page, "State", "Failed")
+    await page.getByLabel("Subject").fill(recovering.order.id)
+    expect(await listedAs(page, shop, `workflow_id=${ORDER_FLOW}&state=failed&subject_id=${recovering.order.id}`)).toEqual([
+      recovering.run.id,
+    ])
+    await chooseFilter(page, "State", "All states")
+    const { retries } = await flowRun(shop, recovering.run.id)
+    expect(await listedAs(page, shop, `workflow_id=${ORDER_FLOW}&subject_id=${recovering.order.id}`)).toEqual(
+      [recovering.run.id, retries[0].id].sort()
+    )
+    // "Last hour" asks for the runs started since an hour ago; both of these are.
+    const asked = page.waitForRequest((r) => r.url().includes("/admin/omniflow/runs?") && r.url().includes("started_after="))
+    await chooseFilter(page, "Started", "Last hour")
+    const since = Date.parse(new URL((await asked).url()).searchParams.get("started_after")!)
+    expect(Math.abs(Date.now() - 3600_000 - since)).toBeLessThan(60_000)
+    expect(await listedAs(page, shop, `workflow_id=${ORDER_FLOW}&subject_id=${recovering.order.id}&started_after=${new Date(since).toISOString()}`)).toEqual(
+      [recovering.run.id, retries[0].id].sort()
+    )
+    await chooseInbox(page, "Retried")
+    expect(await listedAs(page, shop, `inbox=retried&workflow_id=${ORDER_FLOW}&subject_id=${recovering.order.id}`)).toEqual([
+      recovering.run.id,
+    ])
+
+    // The row opens the run: its summary, its steps in order, the failing one with the carrier's error, and its retry.
+    await runRow(page, recovering.run.id).locator("td").nth(1).click()
+    const drawer = page.getByRole("dialog", { name: "Flow run" })
+    const summary = drawer.getByTestId("flow-run-summary")
+    await summary.waitFor()
+    const { flow_run } = await flowRun(shop, recovering.run.id)
+    const told = await summary.innerText()
+    for (const text of [ORDER_FLOW, flow_run.transaction_id, `order ${recovering.order.id}`, "order.placed", "retried"]) {
+      expect(told).toContain(text)
+    }
+    expect(told).toMatch(/State\s+failed/)
+    expect(await drawer.innerText()).toMatch(new RegExp(`${SHIP_STEP}: [\\s\\S]*Rotterdam carrier API timed out`))
+    const steps = (await drawer.locator('[data-testid^="flow-step-"]').allInnerTexts()).map((t) => t.trim())
+    expect(flow_run.steps.map((s: any) => s.name)).toContain(SHIP_STEP)
+    expect(steps).toHaveLength(flow_run.steps.length)
+    steps.forEach((text, i) => expect(text.startsWith(flow_run.steps[i].name)).toBe(true))
+    const shipping = await drawer.getByTestId(`flow-step-${SHIP_STEP}`).innerText()
+    expect(shipping).toMatch(new RegExp(`^${SHIP_STEP}\\s+failed\\s+\\d+ attempts? · (\\d+ ms|—)`))
+    expect(shipping).toContain("Rotterdam carrier API timed out")
+    const retryLine = await drawer.getByTestId("flow-run-retries").innerText()
+    expect(retryLine).toContain(retries[0].id)
+    expect(retryLine).toContain("succeeded")
+    await admin.screenshot("run steps")
+
+    // Its retry opens in its place, naming the run it retried.
+    await drawer.getByTestId("flow-run-retries").getByRole("button", { name: retries[0].id }).click()
+    await drawer.getByText("Retry of", { exact: true }).waitFor()
+    expect(await summary.innerText()).toMatch(/State\s+succeeded/)
+    await page.keyboard.press("Escape")
+    await drawer.waitFor({ state: "detached" })
   })
 })

@@ -10,6 +10,7 @@ import { formatDateTime, formatDetail, formatRelative, humanize } from "../lib/f
 import { useOrderOmniflow } from "../lib/queries"
 import type { OrderFlow, OrderFlowEvent, RiskReview } from "../lib/types"
 import { Field } from "../components/field"
+import { Timeline } from "../components/timeline"
 
 /** Who did something, as the admin API resolves it from the ids it records. */
 type Actor = { type: "user" | "api_key" | "system" | "unknown"; id: string; name: string; email?: string | null }
@@ -52,7 +53,7 @@ const OrderOmniflowWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => 
               onDecide={(decision) => setPending({ review: view.risk_review!, decision })}
             />
           )}
-          <Timeline events={view.timeline as ReadableEvent[]} />
+          <EventTimeline events={view.timeline as ReadableEvent[]} />
         </>
       )}
       <DecisionDrawer pending={pending} onClose={() => setPending(null)} />
@@ -142,55 +143,50 @@ function decidedBy(review: ReadableReview): string {
   return review.decided_by_actor ? `by ${actorLabel(review.decided_by_actor)}` : "by admin"
 }
 
-const Timeline = ({ events }: { events: ReadableEvent[] }) => (
-  <div className="px-6 py-4">
-    <Text size="small" weight="plus" className="text-ui-fg-subtle mb-3">
-      Timeline
-    </Text>
-    {events.length === 0 ? (
-      <Text size="small" className="text-ui-fg-muted">
-        Nothing recorded yet.
-      </Text>
-    ) : (
-      <ol className="border-ui-border-base flex flex-col gap-y-3 border-l pl-4">
-        {events.map((e) => (
-          <li key={e.id} className="relative">
-            <span className="bg-ui-fg-muted absolute -left-[21px] top-1.5 size-2 rounded-full" />
-            <div className="flex flex-wrap items-baseline gap-x-2">
-              <Text size="small" weight="plus">
-                {e.title ?? `${humanize(e.stage)} · ${humanize(e.status)}`}
-              </Text>
-              <Text size="xsmall" className="text-ui-fg-muted ml-auto">
-                {formatDateTime(e.created_at)}
-              </Text>
-            </div>
-            {e.summary ? (
-              <Text size="xsmall" className="text-ui-fg-subtle">
-                {e.summary}
-              </Text>
-            ) : (
-              e.title === undefined &&
-              e.detail && (
-                <Text size="xsmall" className="text-ui-fg-subtle break-all">
-                  {formatDetail(e.detail)}
-                </Text>
-              )
-            )}
-            {e.title !== undefined && e.detail && (
-              <details className="mt-1">
-                <summary className="text-ui-fg-muted txt-compact-xsmall cursor-pointer select-none">
-                  Recorded data ({humanize(e.stage)} · {humanize(e.status)})
-                </summary>
-                <Text size="xsmall" className="text-ui-fg-muted break-all">
-                  {formatDetail(e.detail)}
-                </Text>
-              </details>
-            )}
-          </li>
-        ))}
-      </ol>
+const EventTimeline = ({ events }: { events: ReadableEvent[] }) => (
+  <Timeline
+    title="Timeline"
+    empty="Nothing recorded yet."
+    items={events}
+    itemKey={(e) => e.id}
+    className="px-6 py-4"
+    titleClassName="text-ui-fg-subtle mb-3"
+  >
+    {(e) => (
+      <>
+        <div className="flex flex-wrap items-baseline gap-x-2">
+          <Text size="small" weight="plus">
+            {e.title ?? `${humanize(e.stage)} · ${humanize(e.status)}`}
+          </Text>
+          <Text size="xsmall" className="text-ui-fg-muted ml-auto">
+            {formatDateTime(e.created_at)}
+          </Text>
+        </div>
+        {e.summary ? (
+          <Text size="xsmall" className="text-ui-fg-subtle">
+            {e.summary}
+          </Text>
+        ) : (
+          e.title === undefined &&
+          e.detail && (
+            <Text size="xsmall" className="text-ui-fg-subtle break-all">
+              {formatDetail(e.detail)}
+            </Text>
+          )
+        )}
+        {e.title !== undefined && e.detail && (
+          <details className="mt-1">
+            <summary className="text-ui-fg-muted txt-compact-xsmall cursor-pointer select-none">
+              Recorded data ({humanize(e.stage)} · {humanize(e.status)})
+            </summary>
+            <Text size="xsmall" className="text-ui-fg-muted break-all">
+              {formatDetail(e.detail)}
+            </Text>
+          </details>
+        )}
+      </>
     )}
-  </div>
+  </Timeline>
 )
 
 export const config = defineWidgetConfig({
