@@ -54,7 +54,9 @@ const redisModules = redisUrl
   : []
 
 // Test-only: a fulfilment provider that fails at the stock locations a shipping option names
-// (integration-tests/providers/failing-fulfillment). Never registered unless asked for.
+// (integration-tests/providers/failing-fulfillment), and a payment provider that declines
+// the sessions created to be declined (integration-tests/providers/declining-payment).
+// Never registered unless asked for.
 const testModules =
   process.env.OMNIFLOW_TEST_PROVIDERS === "true"
     ? [
@@ -67,6 +69,13 @@ const testModules =
               // Absolute: Medusa reads a "./" provider path as relative to ./src.
               { resolve: path.join(__dirname, "integration-tests/providers/failing-fulfillment"), id: "failing" },
             ],
+          },
+        },
+        {
+          key: Modules.PAYMENT,
+          resolve: "@medusajs/medusa/payment",
+          options: {
+            providers: [{ resolve: path.join(__dirname, "integration-tests/providers/declining-payment"), id: "declining" }],
           },
         },
       ]

@@ -11,6 +11,7 @@ const positiveInt = z.number().int().positive()
 export const RECORDED_FLOW_IDS = [
   "omniflow-order-flow",
   "complete-cart",
+  "omniflow-complete-checkout",
   "decide-risk-review",
   "retry-customer-notification",
   "recover-checkout",
@@ -36,11 +37,12 @@ export type FlowPolicyInput = {
 }
 
 /**
- * Flows whose failures must always be undone: core's checkout (a held checkout would keep
+ * Flows whose failures must always be undone: core's checkout and the background one
+ * around it (a held checkout would keep
  * the buyer's payment authorised and the stock claimed with no order), and the order flow,
  * which records its own failure and is continued from its stored stage.
  */
-export const ALWAYS_COMPENSATING_FLOWS: readonly RecordedFlowId[] = ["complete-cart", "omniflow-order-flow"]
+export const ALWAYS_COMPENSATING_FLOWS: readonly RecordedFlowId[] = ["complete-cart", "omniflow-complete-checkout", "omniflow-order-flow"]
 
 export const omniflowOptionsSchema = z
   .object({
@@ -230,7 +232,7 @@ export const omniflowOptionsSchema = z
               code: z.ZodIssueCode.custom,
               path: [id, "compensate"],
               message:
-                id === "complete-cart"
+                id === "complete-cart" || id === "omniflow-complete-checkout"
                   ? "core's checkout always undoes a failed checkout (payment authorisation, stock claim)"
                   : "the order flow records its own failures and is continued from its stored stage",
             })

@@ -9,7 +9,7 @@ import {
   MedusaError,
   MedusaService,
 } from "@medusajs/framework/utils"
-import { StockClaim, StockEffect, StockGuard } from "./models"
+import { StockCheckout, StockClaim, StockEffect, StockGuard } from "./models"
 import {
   ClaimLineInput,
   ClaimStockInput,
@@ -107,6 +107,7 @@ export default class InventoryDedupModuleService extends MedusaService({
   StockEffect,
   StockClaim,
   StockGuard,
+  StockCheckout,
 }) {
   protected readonly pg_: { client?: { connectionSettings?: unknown } } | undefined
   protected owner_: Promise<number | null> | null = null
@@ -430,6 +431,78 @@ export default class InventoryDedupModuleService extends MedusaService({
     )
     const staleBefore = Date.now() - input.stale_minutes * 60_000
     return rows.filter((r) => !r.owner_alive || new Date(r.created_at).getTime() < staleBefore)
+  }
+
+  /**
+   * Opens the cart's `respond-async` checkout for the claim just taken, owned by this
+   * process; the one already open for the cart when there is one (`created: false`).
+   */
+  @InjectTransactionManager()
+  async openCheckout(
+    input: { cart_id: string; claim_id: string | null; customer_id: string | null },
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<{ checkout: any; created: boolean }> {
+    const em = sharedContext.transactionManager as SqlManager
+    const owner = await this.ownerKey_()
+    const [row] = await em.execute(
+      `INSERT INTO inventory_dedup_checkout (id, cart_id, claim_id, customer_id, state, owner, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'claimed', ?, now(), now())
+       ON CONFLICT (cart_id) WHERE state = 'claimed' AND deleted_at IS NULL DO NOTHING
+       RETURNING *`,
+      [generateEntityId(undefined, "chk"), input.cart_id, input.claim_id, input.customer_id, owner]
+    )
+    if (row) {
+      return { checkout: row, created: true }
+    }
+    return { checkout: await this.findOpenCheckout(input.cart_id, sharedContext), created: false }
+  }
+
+  /** The cart's checkout still in progress, if any. */
+  @InjectManager()
+  async findOpenCheckout(cart_id: string, @MedusaContext() sharedContext: Context = {}) {
+    const em = sharedContext.manager as SqlManager
+    const [row] = await em.execute(
+      `SELECT * FROM inventory_dedup_checkout WHERE cart_id = ? AND state = 'claimed' AND deleted_at IS NULL`,
+      [cart_id]
+    )
+    return row ?? null
+  }
+
+  /** Ends a checkout in progress, once: `placed` with its order, or `failed` with the reason. */
+  @InjectTransactionManager()
+  async settleCheckout(
+    input:
+      | { id: string; state: "placed"; order_id: string }
+      | { id: string; state: "failed"; error: string; error_type: string | null },
+    @MedusaContext() sharedContext: Context = {}
+  ) {
+    const em = sharedContext.transactionManager as SqlManager
+    const [row] = await em.execute(
+      `UPDATE inventory_dedup_checkout
+          SET state = ?, order_id = ?, error = ?, error_type = ?, settled_at = now(), updated_at = now()
+        WHERE id = ? AND state = 'claimed' AND deleted_at IS NULL RETURNING *`,
+      input.state === "placed"
+        ? ["placed", input.order_id, null, null, input.id]
+        : ["failed", null, input.error, input.error_type, input.id]
+    )
+    if (row) {
+      return row
+    }
+    const [current] = await em.execute(`SELECT * FROM inventory_dedup_checkout WHERE id = ?`, [input.id])
+    return current ?? null
+  }
+
+  /** Checkouts in progress whose process is gone (or that are older than `stale_minutes`): to be completed again. */
+  @InjectManager()
+  async listCheckoutsToResume(input: { stale_minutes: number; limit: number }, @MedusaContext() sharedContext: Context = {}) {
+    const em = sharedContext.manager as SqlManager
+    return em.execute(
+      `SELECT c.id, c.cart_id FROM inventory_dedup_checkout c
+        WHERE c.state = 'claimed' AND c.deleted_at IS NULL
+          AND (NOT ${OWNER_ALIVE_SQL} OR c.created_at < now() - (? * interval '1 minute'))
+        ORDER BY c.created_at LIMIT ?`,
+      [input.stale_minutes, input.limit]
+    )
   }
 
   /**

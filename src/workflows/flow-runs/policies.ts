@@ -25,6 +25,7 @@ export type FlowPolicy = {
 export const DEFAULT_FLOW_POLICIES: Record<RecordedFlowId, FlowPolicy> = {
   "omniflow-order-flow": { timeoutMinutes: 30, retries: 0, retryBackoffSeconds: 60, inbox: true, compensate: true },
   "complete-cart": { timeoutMinutes: 2, retries: 0, retryBackoffSeconds: 60, inbox: false, compensate: true },
+  "omniflow-complete-checkout": { timeoutMinutes: 5, retries: 0, retryBackoffSeconds: 60, inbox: true, compensate: true },
   "decide-risk-review": { timeoutMinutes: 5, retries: 0, retryBackoffSeconds: 60, inbox: false, compensate: true },
   "retry-customer-notification": { timeoutMinutes: 5, retries: 0, retryBackoffSeconds: 60, inbox: false, compensate: true },
   "recover-checkout": { timeoutMinutes: 10, retries: 3, retryBackoffSeconds: 60, inbox: true, compensate: true },
@@ -48,5 +49,7 @@ export function flowPolicy(options: OmniflowOptions, workflowId: string): FlowPo
 
 /** The workflows whose runs are recorded: OmniFlow's, and core's checkout while the guard is on. */
 export function recordedWorkflowIds(options: OmniflowOptions): RecordedFlowId[] {
-  return RECORDED_FLOW_IDS.filter((id) => id !== "complete-cart" || options.inventoryDedup.checkoutGuard)
+  return RECORDED_FLOW_IDS.filter(
+    (id) => !["complete-cart", "omniflow-complete-checkout"].includes(id) || options.inventoryDedup.checkoutGuard
+  )
 }

@@ -5,9 +5,11 @@ import { ShortageError } from "../../../modules/inventory-dedup/service"
 import { OMNIFLOW_MODULE, OmniflowModuleService } from "../../../modules/omniflow"
 import { getCartStockNeeds } from "../../../workflows/checkout-guard/cart-stock-needs"
 import { recoverCheckoutWorkflow } from "../../../workflows/inventory-dedup"
+import { completeCheckoutWorkflow } from "../../../workflows/checkout-guard/complete-checkout"
 import { AdmissionGate } from "./admission"
 import { runFlow } from "../../../workflows/flow-runs/run-flow"
 import { validatePathIds } from "../../utils/validate-path"
+import { NoQueryParams, validateQuery } from "../../utils/validators"
 
 let gate: AdmissionGate | null = null
 
@@ -18,6 +20,15 @@ let gate: AdmissionGate | null = null
  * then adopts this claim. The winners pass a bounded queue, so a burst never piles up
  * behind core's 5-second inventory lock. A claim whose request ends without an order is
  * released when the response is sent.
+ *
+ * A request that would wait in the queue longer than `checkoutQueueTimeoutSeconds` (by
+ * the queue's length and the measured completion time) is told so at once: `503` with
+ * that estimate as `Retry-After`, its claim released.
+ *
+ * A storefront that sends `Prefer: respond-async` is answered as soon as its claim is
+ * held: `202` with the checkout, a `Location` to poll and a `Retry-After` estimate; the
+ * order is then placed in the background at the server's pace (see
+ * `completeCheckoutWorkflow`). Other `Prefer` values are ignored.
  */
 async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction) {
   const options = (req.scope.resolve(OMNIFLOW_MODULE) as OmniflowModuleService).getOptions().inventoryDedup
@@ -25,6 +36,17 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
     return next()
   }
   const service: InventoryDedupModuleService = req.scope.resolve(INVENTORY_DEDUP_MODULE)
+  const respondAsync = prefersRespondAsync(req.headers.prefer)
+
+  gate ??= new AdmissionGate(options.maxConcurrentCheckouts)
+  const timeoutMs = options.checkoutQueueTimeoutSeconds * 1000
+  if (!respondAsync) {
+    // Before anything else: a request that would wait past the timeout is told so at once.
+    const expected = gate.expectedWaitMs()
+    if (expected !== null && expected > timeoutMs) {
+      return checkoutBusy(res, expected)
+    }
+  }
 
   let claimId: string | null = null
   const key = `cart:${req.params.id}:admission:${generateEntityId(undefined, "req")}`
@@ -65,6 +87,11 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
       return
     }
     if (e instanceof MedusaError && e.type === MedusaError.Types.CONFLICT) {
+      // A storefront submitting its `respond-async` checkout again gets the one in progress.
+      const open = respondAsync ? await service.findOpenCheckout(req.params.id) : null
+      if (open) {
+        return acceptCheckout(res, open)
+      }
       // Answered here: Medusa's error handler would replace the message with a generic one.
       res.setHeader("Retry-After", "1")
       res.status(409).json({ type: "conflict", code: "checkout_in_progress", message: e.message })
@@ -77,17 +104,22 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
       ? service.releaseClaim({ key: `${key}:release`, claim_id: claimId, reason }).catch(() => undefined)
       : undefined
 
-  gate ??= new AdmissionGate(options.maxConcurrentCheckouts)
-  const leave = await gate.enter(options.checkoutQueueTimeoutSeconds * 1000)
+  const admission = gate
+  if (respondAsync) {
+    const customerId = await cartCustomerId(req)
+    const { checkout, created } = await service.openCheckout({ cart_id: req.params.id, claim_id: claimId, customer_id: customerId })
+    if (created) {
+      void completeInBackground(req.scope, admission, checkout)
+    } else {
+      await release("the cart's checkout is already in progress")
+    }
+    return acceptCheckout(res, checkout)
+  }
+
+  const leave = await admission.enter(timeoutMs)
   if (!leave) {
     await release("waited too long for a checkout slot")
-    res.setHeader("Retry-After", "5")
-    res.status(503).json({
-      type: "unexpected_state",
-      code: "checkout_busy",
-      message: "Too many checkouts at once; your cart is unchanged, please retry in a few seconds.",
-    })
-    return
+    return checkoutBusy(res, admission.expectedWaitMs() ?? timeoutMs)
   }
   res.once("close", leave)
   // A failed completion released an adopted claim in its compensation; one that failed
@@ -100,6 +132,94 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
     }
   })
   next()
+}
+
+/**
+ * Whether the request asks to be answered before the work is done (RFC 7240
+ * `Prefer: respond-async`, among other preferences). Anything else — other preferences,
+ * a value given to `respond-async`, a malformed header — is ignored, as the RFC asks.
+ */
+export function prefersRespondAsync(header: string | string[] | undefined): boolean {
+  const values = Array.isArray(header) ? header : header ? [header] : []
+  return values
+    .flatMap((v) => v.split(","))
+    .some((preference) => preference.split(";")[0].trim().toLowerCase() === "respond-async")
+}
+
+/** `503` with how long the queue would make the buyer wait, as `Retry-After`; the cart is untouched. */
+function checkoutBusy(res: MedusaResponse, waitMs: number) {
+  res.setHeader("Retry-After", String(Math.max(1, Math.ceil(waitMs / 1000))))
+  res.status(503).json({
+    type: "unexpected_state",
+    code: "checkout_busy",
+    message: "Too many checkouts at once; your cart is unchanged, please retry after the time in Retry-After.",
+  })
+}
+
+/** `202 Accepted` with the checkout, where to poll it and when to look. */
+function acceptCheckout(res: MedusaResponse, checkout: any) {
+  res.setHeader("Preference-Applied", "respond-async")
+  res.setHeader("Location", checkoutLocation(checkout.id))
+  res.setHeader("Retry-After", String(retryAfterSeconds(gate)))
+  res.status(202).json({ checkout: presentCheckout(checkout) })
+}
+
+export const checkoutLocation = (id: string) => `/store/omniflow/checkouts/${id}`
+
+/** This process's checkout queue (null before its first checkout). */
+export const sharedAdmissionGate = () => gate
+
+/** When a checkout accepted now is likely placed: its wait for a place, then one completion. */
+export function retryAfterSeconds(admission: AdmissionGate | null) {
+  const wait = admission?.expectedWaitMs() ?? 0
+  const stay = admission?.averageServiceMs ?? 1000
+  return Math.max(1, Math.ceil((wait + stay) / 1000))
+}
+
+/** The checkout as the buyer sees it. */
+export function presentCheckout(c: any) {
+  return {
+    id: c.id,
+    cart_id: c.cart_id,
+    state: c.state,
+    claim_id: c.claim_id ?? null,
+    order_id: c.order_id ?? null,
+    error: c.state === "failed" ? { message: c.error, type: c.error_type ?? null } : null,
+    created_at: c.created_at,
+    settled_at: c.settled_at ?? null,
+  }
+}
+
+/**
+ * The cart's customer, who alone may read its checkout; null for a guest's cart (Medusa
+ * gives a guest's cart a customer record too, one without an account).
+ */
+async function cartCustomerId(req: MedusaRequest): Promise<string | null> {
+  const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "cart",
+    fields: ["id", "customer.id", "customer.has_account"],
+    filters: { id: req.params.id },
+  })
+  const customer = (data[0] as { customer?: { id: string; has_account?: boolean } | null } | undefined)?.customer
+  return customer?.has_account ? customer.id : null
+}
+
+/**
+ * Places an accepted checkout's order once a place in the queue is free (it waits as
+ * long as it takes: the buyer already has their answer). The run is recorded with the
+ * request's origin; a failure of the run itself leaves the checkout `claimed` for the
+ * resume job, and waits in the Flows inbox.
+ */
+async function completeInBackground(scope: MedusaRequest["scope"], admission: AdmissionGate, checkout: { id: string; cart_id: string }) {
+  const leave = await admission.enter(Infinity)
+  try {
+    await runFlow(scope, completeCheckoutWorkflow, { checkout_id: checkout.id }, { subject_type: "cart", subject_id: checkout.cart_id })
+  } catch (e) {
+    scope.resolve(ContainerRegistrationKeys.LOGGER).warn(`[omniflow] completing checkout ${checkout.id} failed: ${(e as Error).message}`)
+  } finally {
+    leave?.()
+  }
 }
 
 /** Recovers the cart's completion if its owner process is gone; null when it is alive. */
@@ -127,5 +247,10 @@ export const checkoutMiddlewares: MiddlewareRoute[] = [
     method: ["POST"],
     matcher: "/store/carts/:id/complete",
     middlewares: [validatePathIds, checkoutAdmission],
+  },
+  {
+    method: ["GET"],
+    matcher: "/store/omniflow/checkouts/:id",
+    middlewares: [validatePathIds, validateQuery(NoQueryParams)],
   },
 ]

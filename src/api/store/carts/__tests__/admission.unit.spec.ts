@@ -33,3 +33,26 @@ describe("checkout admission gate", () => {
     expect(typeof (await gate.enter(30))).toBe("function")
   })
 })
+
+describe("checkout admission estimates", () => {
+  it("knows no wait while a place is free, nothing before a first stay, then one average stay per round ahead", async () => {
+    const gate = new AdmissionGate(2)
+    expect(gate.expectedWaitMs()).toBe(0)
+    const a = admitted(await gate.enter(1000))
+    const b = admitted(await gate.enter(1000))
+    expect(gate.expectedWaitMs()).toBeNull()
+    await new Promise((r) => setTimeout(r, 50))
+    a()
+    const c = admitted(await gate.enter(1000))
+    const stay = gate.averageServiceMs!
+    expect(stay).toBeGreaterThanOrEqual(45)
+    // Both places taken, nobody queued: the next one waits one round.
+    expect(gate.expectedWaitMs()).toBe(stay)
+    const waiting = [1, 2, 3].map(() => gate.enter(Infinity))
+    // Three queued ahead of a newcomer: it is fourth in line for two places, two rounds.
+    expect(gate.expectedWaitMs()).toBe(2 * stay)
+    b()
+    c()
+    for (const w of waiting) admitted(await w)()
+  })
+})
