@@ -41,9 +41,13 @@ export * from "./inventory-dedup/steps/plan-order-reservations"
 export * from "./inventory-dedup/steps/reserve-stock-once"
 export * from "./inventory-dedup/steps/settle-recovered-claim"
 
-// Checkout guard: the steps behind core's completeCartWorkflow hooks.
+// Checkout guard: the steps behind core's completeCartWorkflow hooks, and the background
+// completion of a checkout answered at arrival (`Prefer: respond-async`).
 export * from "./checkout-guard/steps/claim-cart-stock"
 export * from "./checkout-guard/steps/convert-cart-claim"
+export * from "./checkout-guard/complete-checkout"
+export * from "./checkout-guard/steps/complete-checkout-cart"
+export * from "./checkout-guard/steps/settle-checkout"
 
 // Recommendations: "frequently bought together".
 export * from "./recommendation"
