@@ -39,10 +39,11 @@ async function retireParkedOrderFlows(container: MedusaContainer, timeoutMs = 60
                        WHERE s.value->'invoke'->>'status' = 'waiting_response') AS waiting,
               EXISTS (SELECT 1 FROM order_flow f WHERE f.run_id = e.transaction_id AND f.deleted_at IS NULL) AS holds_flow
          FROM workflow_execution e
-        WHERE e.workflow_id = ? AND e.state = 'invoking' AND e.deleted_at IS NULL`,
+        WHERE e.workflow_id = ? AND e.state NOT IN ('not_started', 'done', 'reverted', 'failed') AND e.deleted_at IS NULL`,
       [orderFlowWorkflowId]
     )
-    // Parked in a wait (the engine's own record says so), or holding no flow any more
+    // Parked in a wait (the engine's own record says so, whatever state the run records
+    // beside it), or holding no flow any more
     // (taken over by a newer run, or the test restored the database under it): neither
     // will move again.
     const parked = rows.filter((r: any) => r.waiting || !r.holds_flow).map((r: any) => r.transaction_id)
@@ -72,6 +73,8 @@ async function failOnStuckExecutions(container: MedusaContainer, timeoutMs = 90_
   const pg = container.resolve(ContainerRegistrationKeys.PG_CONNECTION)
   const until = Date.now() + timeoutMs
   for (;;) {
+    // An order flow that reached one of its waits only now is parked, not stuck.
+    await retireParkedOrderFlows(container, 0)
     const { rows } = await pg.raw(
       `SELECT e.workflow_id, e.transaction_id,
               (SELECT jsonb_object_agg(s.key, s.value->'invoke'->>'status')

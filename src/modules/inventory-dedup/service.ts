@@ -43,6 +43,12 @@ export class ShortageError extends MedusaError {
  * - a held claim, less what the order made from its cart already carries (reserved or
  *   not): counting both would turn buyers away for the instant between the two.
  * Fulfilled quantities are in neither (core took them out of `stocked_quantity`).
+ *
+ * The reservations are counted as the larger of the reservation rows and the levels'
+ * `reserved_quantity`, the figure core checks its own reservation against: should the two
+ * ever drift apart (the reconciliation job reports it), a claim the guard grants is still
+ * one core can reserve, so the buyer hears `out_of_stock` from the guard rather than
+ * core's error after the claim.
  */
 const ORDERED_SQL = (orderFilter: string) => `COALESCE((
   SELECT SUM(GREATEST(0, (oi.quantity - oi.fulfilled_quantity) * pvi.required_quantity - COALESCE((
@@ -677,14 +683,18 @@ export default class InventoryDedupModuleService extends MedusaService({
               COALESCE((SELECT SUM(l.stocked_quantity) FROM inventory_level l
                          WHERE l.inventory_item_id = i.id AND l.location_id IN (${locations})
                            AND l.deleted_at IS NULL), 0)
-            - COALESCE((SELECT SUM(r.quantity) FROM reservation_item r
-                         WHERE r.inventory_item_id = i.id AND r.location_id IN (${locations})
-                           AND r.deleted_at IS NULL), 0)
+            - GREATEST(
+                COALESCE((SELECT SUM(r.quantity) FROM reservation_item r
+                           WHERE r.inventory_item_id = i.id AND r.location_id IN (${locations})
+                             AND r.deleted_at IS NULL), 0),
+                COALESCE((SELECT SUM(l.reserved_quantity) FROM inventory_level l
+                           WHERE l.inventory_item_id = i.id AND l.location_id IN (${locations})
+                             AND l.deleted_at IS NULL), 0))
             - ${UNRESERVED_LINES_SQL}
             - ${HELD_CLAIMS_SQL} AS available
          FROM inventory_item i
         WHERE i.id IN (${items})`,
-      [...locationIds, ...locationIds, ...itemIds]
+      [...locationIds, ...locationIds, ...locationIds, ...itemIds]
     )
     for (const row of rows) {
       available.set(row.inventory_item_id, Number(row.available))
