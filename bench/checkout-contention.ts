@@ -1,20 +1,32 @@
 /**
- * Checkout contention: N shoppers complete their carts at the same moment, all for one hot
- * variant with K units, through the store API of a real Medusa server — once with
- * OmniFlow's checkout guard on, once with it off (core Medusa alone), in the same run.
+ * Checkout contention: N shoppers complete their carts at the same moment through the store
+ * API of a real Medusa server, on `medusa develop` and on `medusa start`, in three client
+ * modes, all in one run:
+ * - `sync`: plain `POST /store/carts/:id/complete` with OmniFlow's guard; a buyer told
+ *   `503` waits the `Retry-After` it was given and tries again;
+ * - `async`: the same with `Prefer: respond-async`; the buyer's definite answer is the
+ *   `202` (the stock is theirs) or the `400`, and the order is polled at `Location`;
+ * - `core`: the guard off, core Medusa alone.
  *
- *   npm run bench:contention                   # N=200 K=20, N=200 K=200, bundle
- *   npm run bench:contention -- --n 40 --k 5   # one custom scenario (plus the bundle)
- *   npm run bench:contention -- --guard-only   # skip the core-alone run
- *   npm run bench:contention -- --concurrency 8  # the guard's maxConcurrentCheckouts
- *   npm run bench:contention -- --n 40 --k 40 --serial  # one checkout at a time
- *   npm run bench:contention -- --cluster 2  # both runs on `medusa start --cluster 2`
+ *   npm run bench:contention                       # everything below, both server modes
+ *   npm run bench:contention -- --servers start    # one server mode
+ *   npm run bench:contention -- --modes async,core # some client modes
+ *   npm run bench:contention -- --n 40 --k 5       # one custom scenario
+ *   npm run bench:contention -- --scenarios "N=200 K=20"
+ *   npm run bench:contention -- --concurrency 8    # the guard's maxConcurrentCheckouts
+ *   npm run bench:contention -- --n 40 --k 40 --serial --servers start  # one checkout at a time
+ *   npm run bench:contention -- --cluster 2        # `medusa start --cluster 2`
  *   npm run bench:contention -- --n 40 --k 40 --serial --recording-cost  # with and without the run registry
+ *
+ * Scenarios: N=200 K=20 (losers), N=200 K=200 (everyone wins), N=200 buyers of 200
+ * different items (no contention: the reference rate), and a bundle whose two lines draw
+ * on one item (N=60 K=21).
  *
  * Starts a throwaway embedded PostgreSQL unless DB_HOST is set (then DB_PORT, DB_USERNAME,
  * DB_PASSWORD name the server; a database `omniflow_bench_checkout` is recreated on it),
- * migrates and seeds it, then starts `medusa start` (admin off) once per mode.
- * Carts are prepared first; only the completions form the burst that is timed.
+ * migrates and seeds it, then starts the server (admin off) once per server mode and
+ * guard setting. Carts are prepared first; only the completions form the burst that is
+ * timed.
  */
 import { Pool } from "pg"
 import { Http, inBatches, pct, prepareBenchDatabase, startServer, stopServer } from "./lib/server"
@@ -24,24 +36,51 @@ const { freePort } = require("../scripts/lib/embedded-pg")
 const DB = "omniflow_bench_checkout"
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`)
-  return i > 0 ? Number(process.argv[i + 1]) : undefined
+  return i > 0 ? process.argv[i + 1] : undefined
 }
+const num = (name: string) => (arg(name) === undefined ? undefined : Number(arg(name)))
+const list = (name: string, all: string[]) => (arg(name) ? arg(name)!.split(",").map((s) => s.trim()) : all)
 
-type Scenario = { name: string; n: number; k: number; bundle?: boolean }
+type Scenario = { name: string; n: number; k: number; bundle?: boolean; distinct?: boolean }
+type Mode = "sync" | "async" | "core" | "sync, runs not recorded"
 const oneAtATime = process.argv.includes("--serial")
-const custom = arg("n")
-const scenarios: Scenario[] = custom
-  ? [{ name: `N=${custom} K=${arg("k") ?? 20}`, n: custom, k: arg("k") ?? 20 }]
+const custom = num("n")
+const DISTINCT = "N=200 different items"
+const allScenarios: Scenario[] = custom
+  ? [{ name: `N=${custom} K=${num("k") ?? 20}`, n: custom, k: num("k") ?? 20 }]
   : [
       { name: "N=200 K=20", n: 200, k: 20 },
       { name: "N=200 K=200", n: 200, k: 200 },
+      { name: DISTINCT, n: 200, k: 200, distinct: true },
+      // Every cart holds A×1 + B×1, both drawing on one item with K units: ⌊K/2⌋ orders at
+      // most. K is odd so that the last unit tempts a per-line check into overselling.
+      { name: "bundle N=60 K=21", n: 60, k: 21, bundle: true },
     ]
-// Bundle: every cart holds A×1 + B×1, both drawing on one item with K units: ⌊K/2⌋ orders at
-// most. K is odd so that the last unit tempts a per-line check into overselling.
-scenarios.push({ name: "bundle N=60 K=21", n: 60, k: 21, bundle: true })
+const scenarios = arg("scenarios") ? allScenarios.filter((s) => list("scenarios", []).includes(s.name)) : allScenarios
+const servers = list("servers", ["develop", "start"])
+const modes = list("modes", [
+  "sync",
+  "async",
+  ...(process.argv.includes("--recording-cost") ? ["sync, runs not recorded"] : []),
+  "core",
+]) as Mode[]
+
+/** One buyer's outcome: the definite answer (order, 4xx, 5xx) and when it came. */
+type Outcome = {
+  status: number
+  /** ms from the burst's start to the definite answer (202/200/4xx/5xx other than 503). */
+  answerMs: number
+  orderId: string | null
+  won: boolean
+  /** 503s received on the way, and by how much each retry's answer overran its Retry-After. */
+  shed: number
+  overrun: number[]
+  failedLater?: boolean
+}
 
 type Row = {
-  mode: string
+  server: string
+  mode: Mode
   scenario: string
   orders: number
   oversold: number
@@ -49,13 +88,18 @@ type Row = {
   c4xx: number
   c5xx: number
   shed: number
-  wallS: number
-  ordersPerS: number
   p50: number
   p95: number
-  p50Win: number
-  p50Lose: number
+  max: number
+  loseP50: number
+  loseP95: number
+  lastOrderS: number
+  ordersPerS: number
+  worstOverrun: number
+  failedLater: number
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 async function main() {
   const { env, databaseUrl, stop } = await prepareBenchDatabase(DB)
@@ -73,179 +117,279 @@ async function main() {
   const rows: Row[] = []
   const port = await freePort()
   let serial = 0
-  // `--guard-only` skips the core run, for quick iterations on the guard itself.
-  // `--recording-cost` adds the guard with the run registry off: the cost of recording runs.
-  const UNRECORDED = "omniflow guard, runs not recorded"
-  const modes = [
-    "omniflow guard",
-    ...(process.argv.includes("--recording-cost") ? [UNRECORDED] : []),
-    ...(process.argv.includes("--guard-only") ? [] : ["core alone"]),
-  ]
-  for (const mode of modes) {
-    const guard = mode !== "core alone"
-    const server = await startServer(
-      {
-        ...env,
-        OMNIFLOW_OPTIONS: JSON.stringify({
-          inventoryDedup: { checkoutGuard: guard, ...(arg("concurrency") ? { maxConcurrentCheckouts: arg("concurrency") } : {}) },
-          // The order flow would ship and capture during the burst: only checkout is measured.
-          orderFlow: { enabled: false },
-          runs: { record: mode !== UNRECORDED },
-        }),
-      },
-      port,
-      // `--cluster N`: Medusa's cluster mode, N server processes sharing the port.
-      arg("cluster") ? ["--cluster", String(arg("cluster"))] : []
-    )
-    try {
-      const baseUrl = `http://localhost:${port}`
-      const login = await new Http(baseUrl, {}).ok("POST", "/auth/user/emailpass", {
-        email: "admin@omniflow.local",
-        password: "omniflow-admin",
-      })
-      const adminApi = new Http(baseUrl, { authorization: `Bearer ${login.token}` })
-      const store = new Http(baseUrl, { "x-publishable-api-key": key })
-
-      for (const sc of scenarios) {
-        serial++
-        // A fresh hot item per scenario, so scenarios do not share stock.
-        const itemSku = `HOT-${serial}`
-        const item = await adminApi.ok("POST", "/admin/inventory-items", { sku: itemSku, title: itemSku })
-        const itemId = item.inventory_item.id
-        await adminApi.ok("POST", `/admin/inventory-items/${itemId}/location-levels`, {
-          location_id: location,
-          stocked_quantity: sc.k,
+  for (const serverMode of servers) {
+    // One server per guard setting: `sync` and `async` share the guarded one.
+    const settings = [
+      ...(modes.some((m) => m === "sync" || m === "async") ? [{ guard: true, record: true }] : []),
+      ...(modes.includes("sync, runs not recorded") ? [{ guard: true, record: false }] : []),
+      ...(modes.includes("core") ? [{ guard: false, record: true }] : []),
+    ]
+    for (const setting of settings) {
+      const server = await startServer(
+        {
+          ...env,
+          OMNIFLOW_OPTIONS: JSON.stringify({
+            inventoryDedup: {
+              checkoutGuard: setting.guard,
+              ...(num("concurrency") ? { maxConcurrentCheckouts: num("concurrency") } : {}),
+            },
+            // The order flow would ship and capture during the burst: only checkout is measured.
+            orderFlow: { enabled: false },
+            runs: { record: setting.record },
+          }),
+        },
+        port,
+        // `--cluster N`: Medusa's cluster mode, N server processes sharing the port.
+        [...(num("cluster") ? ["--cluster", String(num("cluster"))] : [])],
+        serverMode as "develop" | "start"
+      )
+      try {
+        const baseUrl = `http://localhost:${port}`
+        const login = await new Http(baseUrl, {}).ok("POST", "/auth/user/emailpass", {
+          email: "admin@omniflow.local",
+          password: "omniflow-admin",
         })
-        const kinds = sc.bundle ? ["A", "B"] : ["A"]
-        const product = await adminApi.ok("POST", "/admin/products", {
-          title: `Hot ${serial}`,
-          status: "published",
-          shipping_profile_id: profile,
-          options: [{ title: "Kind", values: kinds }],
-          variants: kinds.map((k) => ({
-            title: k,
-            sku: `${itemSku}-${k}`,
-            options: { Kind: k },
-            manage_inventory: true,
-            inventory_items: [{ inventory_item_id: itemId, required_quantity: 1 }],
-            prices: [{ currency_code: "eur", amount: 10 }],
-          })),
-          sales_channels: [{ id: channel }],
-        })
-        const variantIds: string[] = product.product.variants.map((v: any) => v.id)
-
-        const carts = await inBatches(sc.n, 16, async (i) => {
-          const { cart } = await store.ok("POST", "/store/carts", {
-            region_id: region,
-            email: `bench-${serial}-${i}@example.com`,
-            items: variantIds.map((variant_id) => ({ variant_id, quantity: 1 })),
-          })
-          const address = { first_name: "B", last_name: "B", address_1: "x", city: "Berlin", country_code: "de", postal_code: "10117" }
-          await store.ok("POST", `/store/carts/${cart.id}`, { shipping_address: address, billing_address: address })
-          const { shipping_options } = await store.ok("GET", `/store/shipping-options?cart_id=${cart.id}`)
-          await store.ok("POST", `/store/carts/${cart.id}/shipping-methods`, { option_id: shipping_options[0].id })
-          const { payment_collection } = await store.ok("POST", "/store/payment-collections", { cart_id: cart.id })
-          await store.ok("POST", `/store/payment-collections/${payment_collection.id}/payment-sessions`, {
-            provider_id: "pp_system_default",
-          })
-          return cart.id as string
-        })
-
-        const complete = async (id: string) => {
-          const s = performance.now()
-          const r = await store.call("POST", `/store/carts/${id}/complete`).catch(() => ({ status: 599, body: null }))
-          return { ...r, ms: performance.now() - s }
-        }
-        const t0 = performance.now()
-        // `--serial` completes one cart at a time: the uncontended cost of one checkout.
-        const results = oneAtATime
-          ? await carts.reduce<Promise<Awaited<ReturnType<typeof complete>>[]>>(
-              async (acc, id) => [...(await acc), await complete(id)],
-              Promise.resolve([])
-            )
-          : await Promise.all(carts.map(complete))
-        const wallS = (performance.now() - t0) / 1000
-
-        const won = results.filter((r) => r.status === 200 && r.body?.type === "order")
-        const stock = await one(
-          `SELECT COALESCE((SELECT SUM(stocked_quantity) FROM inventory_level WHERE inventory_item_id = $1 AND deleted_at IS NULL), 0)::int AS stocked,
-                  COALESCE((SELECT SUM(quantity) FROM reservation_item WHERE inventory_item_id = $1 AND deleted_at IS NULL), 0)::int AS reserved`,
-          [itemId]
+        const adminApi = new Http(baseUrl, { authorization: `Bearer ${login.token}` })
+        const store = new Http(baseUrl, { "x-publishable-api-key": key })
+        const clientModes = modes.filter((m) =>
+          !setting.guard ? m === "core" : setting.record ? m === "sync" || m === "async" : m === "sync, runs not recorded"
         )
-        const orderIds = won.map((r) => r.body.order.id)
-        const unreserved = orderIds.length
-          ? (
-              await one(
-                `SELECT count(DISTINCT oi.order_id)::int AS n FROM order_item oi
-                  WHERE oi.order_id = ANY($1) AND oi.deleted_at IS NULL
-                    AND NOT EXISTS (SELECT 1 FROM reservation_item r WHERE r.line_item_id = oi.item_id AND r.deleted_at IS NULL)`,
-                [orderIds]
-              )
-            ).n
-          : 0
-        const lat = results.map((r) => r.ms)
-        rows.push({
-          mode,
-          scenario: sc.name,
-          orders: won.length,
-          oversold: Math.max(0, stock.reserved - stock.stocked),
-          withoutReservation: unreserved,
-          c4xx: results.filter((r) => r.status >= 400 && r.status < 500 && r.status !== 429).length,
-          c5xx: results.filter((r) => r.status >= 500 && r.status !== 503).length,
-          shed: results.filter((r) => r.status === 429 || r.status === 503).length,
-          wallS,
-          ordersPerS: won.length / wallS,
-          p50: pct(lat, 50),
-          p95: pct(lat, 95),
-          p50Win: pct(won.map((r) => r.ms), 50),
-          p50Lose: pct(results.filter((r) => r.status >= 400 && r.status < 500).map((r) => r.ms), 50),
-        })
-        const last = rows[rows.length - 1]
-        console.log(`${mode.padEnd(15)} ${sc.name.padEnd(18)} orders ${last.orders}, 4xx ${last.c4xx}, 5xx ${last.c5xx}, wall ${wallS.toFixed(1)} s`)
+
+        for (const mode of clientModes) {
+          for (const sc of scenarios) {
+            serial++
+            const { variantsPerCart, itemIds } = await hotProduct(adminApi, db, sc, serial, { profile, channel, location })
+            const carts = await inBatches(sc.n, 16, async (i) => {
+              const variants = variantsPerCart(i)
+              const { cart } = await store.ok("POST", "/store/carts", {
+                region_id: region,
+                email: `bench-${serial}-${i}@example.com`,
+                items: variants.map((variant_id) => ({ variant_id, quantity: 1 })),
+              })
+              const address = { first_name: "B", last_name: "B", address_1: "x", city: "Berlin", country_code: "de", postal_code: "10117" }
+              await store.ok("POST", `/store/carts/${cart.id}`, { shipping_address: address, billing_address: address })
+              const { shipping_options } = await store.ok("GET", `/store/shipping-options?cart_id=${cart.id}`)
+              await store.ok("POST", `/store/carts/${cart.id}/shipping-methods`, { option_id: shipping_options[0].id })
+              const { payment_collection } = await store.ok("POST", "/store/payment-collections", { cart_id: cart.id })
+              await store.ok("POST", `/store/payment-collections/${payment_collection.id}/payment-sessions`, {
+                provider_id: "pp_system_default",
+              })
+              return cart.id as string
+            })
+
+            const t0 = performance.now()
+            const buyer = (id: string) => (mode === "async" ? asyncBuyer(store, id, t0) : syncBuyer(store, id, t0))
+            // `--serial` completes one cart at a time: the uncontended cost of one checkout.
+            const results: Outcome[] = []
+            if (oneAtATime) {
+              for (const id of carts) results.push(await buyer(id))
+            } else {
+              results.push(...(await Promise.all(carts.map(buyer))))
+            }
+            rows.push(await measure(one, { server: serverMode, mode, sc, carts, itemIds, results, t0Epoch: Date.now() - (performance.now() - t0) }))
+            const r = rows[rows.length - 1]
+            console.log(
+              `${serverMode.padEnd(8)} ${mode.padEnd(6)} ${sc.name.padEnd(22)} orders ${r.orders}, 4xx ${r.c4xx}, 5xx ${r.c5xx}, ` +
+                `503 ${r.shed}, answer p95 ${r.p95.toFixed(0)} ms, last order ${r.lastOrderS.toFixed(1)} s`
+            )
+          }
+        }
+      } finally {
+        await stopServer(server)
       }
-    } finally {
-      await stopServer(server)
     }
   }
 
-  // Raw PostgreSQL: the same burst as one conditional decrement on one row.
-  const rawRows: { n: number; k: number; ok: number; opsPerS: number }[] = []
-  for (const sc of scenarios.filter((s) => !s.bundle)) {
-    await db.query(`DROP TABLE IF EXISTS bench_stock; CREATE TABLE bench_stock (id int primary key, qty int not null)`)
-    await db.query(`INSERT INTO bench_stock VALUES (1, $1)`, [sc.k])
-    const pool = new Pool({ connectionString: databaseUrl, max: 50 })
-    pool.on("error", () => {})
-    await Promise.all(Array.from({ length: 50 }, () => pool.query("SELECT 1")))
-    const t0 = performance.now()
-    const res = await Promise.all(
-      Array.from({ length: sc.n }, () => pool.query(`UPDATE bench_stock SET qty = qty - 1 WHERE id = 1 AND qty >= 1`))
-    )
-    const s = (performance.now() - t0) / 1000
-    rawRows.push({ n: sc.n, k: sc.k, ok: res.filter((r) => r.rowCount === 1).length, opsPerS: sc.n / s })
-    await pool.end()
-  }
-  await db.query(`DROP TABLE IF EXISTS bench_stock`)
   await db.end()
+  printTable(rows)
+  await stop()
+}
 
+/**
+ * A fresh hot item (or, for the distinct scenario, one item per buyer) with its product,
+ * so scenarios do not share stock.
+ */
+async function hotProduct(
+  adminApi: Http,
+  db: Pool,
+  sc: Scenario,
+  serial: number,
+  ids: { profile: string; channel: string; location: string }
+): Promise<{ variantsPerCart: (i: number) => string[]; itemIds: string[] }> {
+  const sku = `HOT-${serial}`
+  // One published product with a variant per kind; `itemId` shared by every variant, or
+  // (none given) one inventory item per variant, which core creates.
+  const createProduct = async (kinds: string[], itemId?: string): Promise<string[]> => {
+    const product = await adminApi.ok("POST", "/admin/products", {
+      title: `Hot ${serial}`,
+      status: "published",
+      shipping_profile_id: ids.profile,
+      options: [{ title: "Kind", values: kinds }],
+      variants: kinds.map((k) => ({
+        title: k,
+        sku: `${sku}-${k}`,
+        options: { Kind: k },
+        manage_inventory: true,
+        ...(itemId ? { inventory_items: [{ inventory_item_id: itemId, required_quantity: 1 }] } : {}),
+        prices: [{ currency_code: "eur", amount: 10 }],
+      })),
+      sales_channels: [{ id: ids.channel }],
+    })
+    return product.product.variants.map((v: any) => v.id)
+  }
+  if (sc.distinct) {
+    const variantIds = await createProduct(Array.from({ length: sc.n }, (_, i) => `V${i}`))
+    const { rows } = await db.query(
+      `SELECT variant_id, inventory_item_id FROM product_variant_inventory_item WHERE variant_id = ANY($1) AND deleted_at IS NULL`,
+      [variantIds]
+    )
+    const perItem = Math.max(1, Math.floor(sc.k / sc.n))
+    await adminApi.ok("POST", "/admin/inventory-items/location-levels/batch", {
+      create: rows.map((r) => ({ inventory_item_id: r.inventory_item_id, location_id: ids.location, stocked_quantity: perItem })),
+    })
+    return { variantsPerCart: (i) => [variantIds[i]], itemIds: rows.map((r) => r.inventory_item_id) }
+  }
+  const item = await adminApi.ok("POST", "/admin/inventory-items", { sku, title: sku })
+  const itemId = item.inventory_item.id
+  await adminApi.ok("POST", `/admin/inventory-items/${itemId}/location-levels`, { location_id: ids.location, stocked_quantity: sc.k })
+  const variantIds = await createProduct(sc.bundle ? ["A", "B"] : ["A"], itemId)
+  return { variantsPerCart: () => variantIds, itemIds: [itemId] }
+}
+
+/** A synchronous buyer who honours `Retry-After` on a 503, until a definite answer. */
+async function syncBuyer(store: Http, id: string, t0: number): Promise<Outcome> {
+  let shed = 0
+  const overrun: number[] = []
+  for (;;) {
+    const r = await store.call("POST", `/store/carts/${id}/complete`).catch(() => ({ status: 599, body: null, headers: null }))
+    const at = performance.now()
+    if (r.status === 503 && r.headers?.get("retry-after")) {
+      shed++
+      const retryAfterMs = Number(r.headers.get("retry-after")) * 1000
+      await sleep(retryAfterMs)
+      const next = await syncBuyer(store, id, t0)
+      // How much longer than promised the buyer waited after this 503 for the answer.
+      overrun.push((next.answerMs - (at - t0)) / retryAfterMs, ...next.overrun)
+      return { ...next, shed: shed + next.shed, overrun }
+    }
+    const won = r.status === 200 && r.body?.type === "order"
+    return { status: r.status, answerMs: at - t0, orderId: won ? r.body.order.id : null, won, shed, overrun }
+  }
+}
+
+/**
+ * A `Prefer: respond-async` buyer: the definite answer is the 202 (the stock is theirs) or
+ * the 4xx; then they poll `Location` as `Retry-After` says until the order is placed.
+ */
+async function asyncBuyer(store: Http, id: string, t0: number): Promise<Outcome> {
+  const r = await store
+    .call("POST", `/store/carts/${id}/complete`, undefined, { prefer: "respond-async" })
+    .catch(() => ({ status: 599, body: null, headers: null }))
+  const answerMs = performance.now() - t0
+  if (r.status !== 202) {
+    const won = r.status === 200 && r.body?.type === "order"
+    return { status: r.status, answerMs, orderId: won ? r.body.order.id : null, won, shed: 0, overrun: [] }
+  }
+  const location = r.headers!.get("location")!
+  let wait = Number(r.headers!.get("retry-after") ?? 1) * 1000
+  for (let polls = 0; polls < 600; polls++) {
+    await sleep(wait)
+    const p = await store.call("GET", location).catch(() => ({ status: 599, body: null, headers: null }))
+    const state = p.body?.checkout?.state
+    if (state === "placed") {
+      return { status: 202, answerMs, orderId: p.body.checkout.order_id, won: true, shed: 0, overrun: [] }
+    }
+    if (state === "failed") {
+      return { status: 202, answerMs, orderId: null, won: false, shed: 0, overrun: [], failedLater: true }
+    }
+    wait = Number(p.headers?.get("retry-after") ?? 1) * 1000
+  }
+  return { status: 202, answerMs, orderId: null, won: false, shed: 0, overrun: [], failedLater: true }
+}
+
+async function measure(
+  one: (sql: string, params?: unknown[]) => Promise<any>,
+  input: { server: string; mode: Mode; sc: Scenario; carts: string[]; itemIds: string[]; results: Outcome[]; t0Epoch: number }
+): Promise<Row> {
+  const { results, itemIds } = input
+  const won = results.filter((r) => r.won)
+  const stock = await one(
+    `SELECT COALESCE(SUM(GREATEST(0, r - s)), 0)::int AS oversold FROM (
+       SELECT l.inventory_item_id, SUM(l.stocked_quantity) AS s,
+              COALESCE((SELECT SUM(quantity) FROM reservation_item ri WHERE ri.inventory_item_id = l.inventory_item_id AND ri.deleted_at IS NULL), 0) AS r
+         FROM inventory_level l WHERE l.inventory_item_id = ANY($1) AND l.deleted_at IS NULL GROUP BY 1) x`,
+    [itemIds]
+  )
+  // Every order of the scenario's carts (also one placed after its buyer gave up).
+  const orders = await one(
+    `SELECT COUNT(*)::int AS n, EXTRACT(EPOCH FROM MAX(o.created_at)) * 1000 AS last
+       FROM order_cart oc JOIN "order" o ON o.id = oc.order_id
+      WHERE oc.cart_id = ANY($1) AND oc.deleted_at IS NULL AND o.deleted_at IS NULL`,
+    [input.carts]
+  )
+  const unreserved = await one(
+    `SELECT COUNT(DISTINCT oi.order_id)::int AS n FROM order_cart oc
+       JOIN order_item oi ON oi.order_id = oc.order_id AND oi.deleted_at IS NULL
+      WHERE oc.cart_id = ANY($1) AND oc.deleted_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM reservation_item r WHERE r.line_item_id = oi.item_id AND r.deleted_at IS NULL)`,
+    [input.carts]
+  )
+  const answers = results.map((r) => r.answerMs)
+  const losers = results.filter((r) => r.status >= 400 && r.status < 500).map((r) => r.answerMs)
+  const lastOrderS = orders.last ? (Number(orders.last) - input.t0Epoch) / 1000 : NaN
+  return {
+    server: input.server,
+    mode: input.mode,
+    scenario: input.sc.name,
+    orders: Math.max(orders.n, won.length),
+    oversold: stock.oversold,
+    withoutReservation: unreserved.n,
+    c4xx: results.filter((r) => r.status >= 400 && r.status < 500).length,
+    c5xx: results.filter((r) => r.status >= 500 && r.status !== 503).length,
+    shed: results.reduce((n, r) => n + r.shed, 0),
+    p50: pct(answers, 50),
+    p95: pct(answers, 95),
+    max: Math.max(...answers),
+    loseP50: pct(losers, 50),
+    loseP95: pct(losers, 95),
+    lastOrderS,
+    ordersPerS: orders.n / lastOrderS,
+    worstOverrun: Math.max(0, ...results.flatMap((r) => r.overrun)),
+    failedLater: results.filter((r) => r.failedLater).length,
+  }
+}
+
+function printTable(rows: Row[]) {
   const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : "–")
-  console.log("\n| mode | scenario | orders | oversold | orders w/o reservation | 4xx | 5xx | 429/503 | wall s | orders/s | p50 ms | p95 ms | p50 winner ms | p50 4xx ms |")
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+  console.log(
+    "\n| server | client | scenario | orders | oversold | w/o reservation | 4xx | 5xx | 503s | answer p50 ms | p95 ms | max ms | losers p50 ms | losers p95 ms | last order s | orders/s | worst wait ÷ Retry-After | failed after 202 |"
+  )
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
   for (const r of rows) {
     console.log(
-      `| ${r.mode} | ${r.scenario} | ${r.orders} | ${r.oversold} | ${r.withoutReservation} | ${r.c4xx} | ${r.c5xx} | ${r.shed} | ${f(r.wallS, 1)} | ${f(r.ordersPerS, 2)} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p50Win)} | ${f(r.p50Lose)} |`
+      `| ${r.server} | ${r.mode} | ${r.scenario} | ${r.orders} | ${r.oversold} | ${r.withoutReservation} | ${r.c4xx} | ${r.c5xx} | ${r.shed} | ` +
+        `${f(r.p50)} | ${f(r.p95)} | ${f(r.max)} | ${f(r.loseP50)} | ${f(r.loseP95)} | ${f(r.lastOrderS, 1)} | ${f(r.ordersPerS, 1)} | ` +
+        `${r.shed ? f(r.worstOverrun, 2) : "–"} | ${r.failedLater} |`
     )
   }
-  console.log("\nwall time, guard vs core (lower is better):")
-  for (const sc of scenarios) {
-    const g = rows.find((r) => r.mode === "omniflow guard" && r.scenario === sc.name)
-    const c = rows.find((r) => r.mode === "core alone" && r.scenario === sc.name)
-    if (g && c) console.log(`  ${sc.name}: ${f(g.wallS, 1)} s vs ${f(c.wallS, 1)} s → ratio ${(g.wallS / c.wallS).toFixed(2)}`)
+  console.log("\nratios (same server, same run):")
+  for (const server of new Set(rows.map((r) => r.server))) {
+    const at = (mode: Mode, scenario: string) => rows.find((r) => r.server === server && r.mode === mode && r.scenario === scenario)
+    const ref = at("async", DISTINCT)
+    const hot = at("async", "N=200 K=200")
+    if (ref && hot) {
+      console.log(`  ${server}: async K=200 orders/s ÷ async ${DISTINCT} orders/s = ${f((100 * hot.ordersPerS) / ref.ordersPerS)} %`)
+    }
+    for (const sc of new Set(rows.map((r) => r.scenario))) {
+      const core = at("core", sc)
+      for (const mode of ["sync", "async"] as Mode[]) {
+        const g = at(mode, sc)
+        if (g && core) {
+          console.log(`  ${server}: ${sc}: ${mode} last order ${f(g.lastOrderS, 1)} s vs core ${f(core.lastOrderS, 1)} s; answer p95 ${f(g.p95)} vs ${f(core.p95)} ms`)
+        }
+      }
+    }
   }
-  console.log("\nraw PostgreSQL baseline (conditional decrement on one row, 50 connections):")
-  for (const r of rawRows) {
-    console.log(`  N=${r.n} K=${r.k}: ${r.ok} succeeded, ${f(r.opsPerS)} ops/s`)
-  }
-  await stop()
 }
 
 main().catch((e) => {

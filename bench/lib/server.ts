@@ -1,6 +1,6 @@
 /**
  * What the benchmarks share: a throwaway database with migrations and the demo seed, a
- * real `medusa start` server on it, a small HTTP client and percentiles.
+ * real `medusa start` or `medusa develop` server on it, a small HTTP client and percentiles.
  */
 import path from "path"
 import { spawn, ChildProcess, execFileSync } from "child_process"
@@ -18,12 +18,19 @@ export const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
 }
 
-export function run(args: string[], env: NodeJS.ProcessEnv) {
-  execFileSync(medusaBin, args, { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] })
+/** Runs a `medusa` command to its end; `show` passes its output through. */
+export function run(args: string[], env: NodeJS.ProcessEnv, show = false) {
+  execFileSync(medusaBin, args, { cwd: root, env, stdio: ["ignore", show ? "inherit" : "ignore", "inherit"] })
 }
 
-export async function startServer(env: NodeJS.ProcessEnv, port: number, args: string[] = []): Promise<ChildProcess> {
-  const child = spawn(medusaBin, ["start", ...args], {
+/** `medusa start` (or `medusa develop`, the server a shop tries its sale on first) on `port`. */
+export async function startServer(
+  env: NodeJS.ProcessEnv,
+  port: number,
+  args: string[] = [],
+  command: "start" | "develop" = "start"
+): Promise<ChildProcess> {
+  const child = spawn(medusaBin, [command, ...args], {
     cwd: root,
     env: { ...env, PORT: String(port), MEDUSA_DISABLE_ADMIN: "true", LOG_LEVEL: "error" },
     stdio: ["ignore", "ignore", "inherit"],

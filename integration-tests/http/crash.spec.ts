@@ -159,6 +159,7 @@ describe("checkout and order flows across SIGKILL", () => {
           (r) => [r.cart_id, r.order_id]
         )
       )
+      const refusedBefore = coreRefusals
       const retried = await Promise.all(carts.map((cart) => completeCart(api, key, cart)))
       const statuses = retried.map((r) => r.status)
       expect(statuses.filter((s) => s !== 200 && s !== 400)).toEqual([])
@@ -166,9 +167,10 @@ describe("checkout and order flows across SIGKILL", () => {
         if (ordersBefore.has(carts[i])) {
           expect([r.status, r.body.order?.id]).toEqual([200, ordersBefore.get(carts[i])])
         } else if (r.status === 400) {
-          // Turned away without an order: by the guard (`out_of_stock`), or — rarely, after a
-          // kill — by core's own reservation check after the guard's claim passed. The body
-          // says why when it is something else.
+          // Turned away without an order: by the guard (`out_of_stock`), or by core's own
+          // reservation check after the guard's claim passed — which only a shipment cut
+          // off by the kill explains (see the count below). The body says why when it is
+          // something else.
           const why = r.body.code ?? (/^Not enough stock available/.test(r.body.message ?? "") ? "core_out_of_stock" : JSON.stringify(r.body))
           expect([carts[i], why]).toEqual([carts[i], expect.stringMatching(/^(out_of_stock|core_out_of_stock)$/)])
           if (why === "core_out_of_stock") coreRefusals++
@@ -210,8 +212,14 @@ describe("checkout and order flows across SIGKILL", () => {
       expect(invariant.unlinked).toBe(0)
       expect(invariant.twoOrders).toBe(0)
       expect(invariant.held).toBe(0)
-      // Every unit offered this round was sold: K orders came of it, no more.
-      expect(statuses.filter((s) => s === 200).length).toBe(K)
+      // Every unit offered this round was sold: K orders came of it, never more. A shipment
+      // the kill cut off in the middle of core's stock count-down may have counted its
+      // units down twice (flagged as an alert, see finish-cut-off-fulfillments); those
+      // units were gone before the buyers' turn, so core turned that many claims away.
+      const orders = statuses.filter((s) => s === 200).length
+      expect(orders).toBeLessThanOrEqual(K)
+      expect(orders + invariant.alerted).toBeGreaterThanOrEqual(K)
+      expect(coreRefusals - refusedBefore).toBeLessThanOrEqual(invariant.alerted)
     }
     // eslint-disable-next-line no-console
     console.log(

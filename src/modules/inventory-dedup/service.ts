@@ -11,6 +11,7 @@ import {
 } from "@medusajs/framework/utils"
 import { StockCheckout, StockClaim, StockEffect, StockGuard } from "./models"
 import {
+  CartStockNeeds,
   ClaimLineInput,
   ClaimStockInput,
   ClaimStockResult,
@@ -30,6 +31,13 @@ const CLAIM_SETTLE_MS = 1000
 export class ShortageError extends MedusaError {
   constructor(public readonly shortages: (Shortage & { might_settle: boolean })[]) {
     super(MedusaError.Types.NOT_ALLOWED, describeShortages(shortages))
+  }
+}
+
+/** A claim reached items that have no guard row yet (their first claim ever). */
+class MissingGuardsError extends Error {
+  constructor(public readonly itemIds: string[]) {
+    super("inventory items without a guard row")
   }
 }
 
@@ -173,6 +181,50 @@ export default class InventoryDedupModuleService extends MedusaService({
   }
 
   /**
+   * What completing a cart will reserve, read in one round trip: every stock-managed,
+   * non-backorder line expanded into its inventory items (a bundle variant can draw on
+   * several), the stock locations of the cart's sales channel that core may reserve from,
+   * and the cart's customer when they hold an account (a guest's cart has a customer
+   * record too). The same tables core's own completion reads, so the claim sees what
+   * core will reserve; null when there is no such cart.
+   */
+  @InjectManager()
+  async readCartStockNeeds(
+    cart_id: string,
+    @MedusaContext() sharedContext: Context = {}
+  ): Promise<(CartStockNeeds & { customer_id: string | null }) | null> {
+    const em = sharedContext.manager as SqlManager
+    const [cart] = await em.execute(
+      `SELECT c.id, c.sales_channel_id, CASE WHEN cu.has_account THEN cu.id END AS customer_id,
+              COALESCE((SELECT array_agg(scl.stock_location_id ORDER BY scl.stock_location_id)
+                          FROM sales_channel_stock_location scl
+                         WHERE scl.sales_channel_id = c.sales_channel_id AND scl.deleted_at IS NULL), '{}') AS location_ids,
+              COALESCE((SELECT jsonb_agg(jsonb_build_object(
+                          'inventory_item_id', pvi.inventory_item_id,
+                          'quantity', pvi.required_quantity * li.quantity,
+                          'sku', li.variant_sku) ORDER BY li.id, pvi.inventory_item_id)
+                          FROM cart_line_item li
+                          JOIN product_variant pv ON pv.id = li.variant_id AND pv.deleted_at IS NULL
+                           AND pv.manage_inventory AND NOT pv.allow_backorder
+                          JOIN product_variant_inventory_item pvi ON pvi.variant_id = pv.id AND pvi.deleted_at IS NULL
+                         WHERE li.cart_id = c.id AND li.deleted_at IS NULL), '[]') AS lines
+         FROM cart c LEFT JOIN customer cu ON cu.id = c.customer_id AND cu.deleted_at IS NULL
+        WHERE c.id = ? AND c.deleted_at IS NULL`,
+      [cart_id]
+    )
+    if (!cart) {
+      return null
+    }
+    return {
+      cart_id: cart.id,
+      sales_channel_id: cart.sales_channel_id ?? null,
+      customer_id: cart.customer_id ?? null,
+      location_ids: cart.location_ids,
+      lines: (cart.lines as ClaimLineInput[]).map((l) => ({ ...l, quantity: Number(l.quantity), sku: l.sku ?? null })),
+    }
+  }
+
+  /**
    * Holds a cart's whole stock, or fails with every shortage named and changes nothing.
    * Guard rows are locked in inventory-item order inside one transaction; availability is
    * recomputed under the lock from the stock levels, the live reservations and the held
@@ -185,10 +237,6 @@ export default class InventoryDedupModuleService extends MedusaService({
     @MedusaContext() sharedContext: Context = {}
   ): Promise<EffectOutcome<ClaimStockResult>> {
     const lines = mergeClaimLines(input.lines).filter((l) => l.quantity > 0)
-    if (lines.length) {
-      // Created outside the claim's transaction, so creating them never holds a lock.
-      await this.ensureGuards_(lines.map((l) => l.inventory_item_id), sharedContext)
-    }
     const owner = await this.ownerKey_()
     // A held claim counts only what core has not reserved for its cart yet; between core's
     // reservation and the link from the order to its cart the units may count twice for an
@@ -198,6 +246,12 @@ export default class InventoryDedupModuleService extends MedusaService({
       try {
         return await this.claimStock_({ ...input, lines, owner }, sharedContext)
       } catch (e) {
+        if (e instanceof MissingGuardsError) {
+          // An item's first claim: its guard row is created outside the claim's
+          // transaction (creating it never holds a lock), then the claim runs again.
+          await this.ensureGuards_(e.itemIds, sharedContext)
+          continue
+        }
         const shortages = (e as ShortageError).shortages
         const mightSettle = shortages?.every((s) => s.might_settle)
         if (!mightSettle || Date.now() > deadline) {
@@ -223,12 +277,16 @@ export default class InventoryDedupModuleService extends MedusaService({
     // completed twice, or two carts racing for the last units — see each other's result.
     const itemIds = input.lines.map((l) => l.inventory_item_id)
     if (itemIds.length) {
-      await em.execute(
-        `SELECT id FROM inventory_dedup_guard
+      const guards = await em.execute(
+        `SELECT inventory_item_id FROM inventory_dedup_guard
           WHERE inventory_item_id IN (${placeholders(itemIds.length)}) AND deleted_at IS NULL
           ORDER BY inventory_item_id FOR UPDATE`,
         itemIds
       )
+      if (guards.length < itemIds.length) {
+        // Rolls the ledger row back with the rest; `claimStock` creates the guards and retries.
+        throw new MissingGuardsError(itemIds)
+      }
     }
     const [live] = await em.execute(
       `SELECT id, status, lines FROM inventory_dedup_claim
@@ -256,7 +314,7 @@ export default class InventoryDedupModuleService extends MedusaService({
     const shortages = findShortages(input.lines, available)
     if (shortages.length) {
       // Throwing rolls the ledger row back too: a later attempt, after a restock, may succeed.
-      const inWindow = await this.orderedNotYetLinked_(em, itemIds)
+      const inWindow = await this.countedTwice_(em, itemIds)
       throw new ShortageError(
         shortages.map((s) => ({
           ...s,
@@ -717,19 +775,19 @@ export default class InventoryDedupModuleService extends MedusaService({
   }
 
   /**
-   * What fresh orders not yet linked to their cart hold of each item: while core's
-   * parallel steps finish, their units are counted in their lines and in their cart's held
-   * claim at once. Only they can make a shortage disappear by themselves; any other
-   * shortage is answered at once.
+   * Units counted twice right now, per item: what core already reserved for fresh orders
+   * not yet linked to their cart — their cart's held claim still counts those units too,
+   * for the instant between core's reservation and the link. Only these can make a
+   * shortage disappear by themselves; any other shortage is answered at once, so a buyer
+   * turned away is told in one claim transaction, not after a second of retries.
    */
-  protected async orderedNotYetLinked_(em: SqlManager, itemIds: string[]): Promise<Map<string, number>> {
+  protected async countedTwice_(em: SqlManager, itemIds: string[]): Promise<Map<string, number>> {
     const rows = await em.execute(
-      `SELECT pvi.inventory_item_id, SUM((oi.quantity - oi.fulfilled_quantity) * pvi.required_quantity) AS quantity
+      `SELECT r.inventory_item_id, SUM(r.quantity) AS quantity
          FROM "order" o
          JOIN order_item oi ON oi.order_id = o.id AND oi.version = o.version AND oi.deleted_at IS NULL
-         JOIN order_line_item li ON li.id = oi.item_id
-         JOIN product_variant_inventory_item pvi ON pvi.variant_id = li.variant_id AND pvi.deleted_at IS NULL
-        WHERE pvi.inventory_item_id IN (${placeholders(itemIds.length)})
+         JOIN reservation_item r ON r.line_item_id = oi.item_id AND r.deleted_at IS NULL
+        WHERE r.inventory_item_id IN (${placeholders(itemIds.length)})
           AND o.created_at > now() - interval '1 minute' AND o.deleted_at IS NULL
           AND NOT EXISTS (SELECT 1 FROM order_cart oc WHERE oc.order_id = o.id AND oc.deleted_at IS NULL)
         GROUP BY 1`,

@@ -17,6 +17,14 @@ export type ClaimStockInput = {
   source?: "admission" | "checkout" | "direct"
 }
 
+/** What completing a cart will reserve, and where core may reserve it from. */
+export type CartStockNeeds = {
+  cart_id: string
+  sales_channel_id: string | null
+  location_ids: string[]
+  lines: ClaimLineInput[]
+}
+
 export type ClaimStockResult = {
   claim_id: string | null
   cart_id: string

@@ -3,15 +3,13 @@ import { ContainerRegistrationKeys, generateEntityId, MedusaError } from "@medus
 import { INVENTORY_DEDUP_MODULE, InventoryDedupModuleService } from "../../../modules/inventory-dedup"
 import { ShortageError } from "../../../modules/inventory-dedup/service"
 import { OMNIFLOW_MODULE, OmniflowModuleService } from "../../../modules/omniflow"
-import { getCartStockNeeds } from "../../../workflows/checkout-guard/cart-stock-needs"
 import { recoverCheckoutWorkflow } from "../../../workflows/inventory-dedup"
 import { completeCheckoutWorkflow } from "../../../workflows/checkout-guard/complete-checkout"
 import { AdmissionGate } from "./admission"
+import { admissionGate, checkoutLocation, prefersRespondAsync, presentCheckout, retryAfterSeconds } from "./async-checkout"
 import { runFlow } from "../../../workflows/flow-runs/run-flow"
 import { validatePathIds } from "../../utils/validate-path"
 import { NoQueryParams, validateQuery } from "../../utils/validators"
-
-let gate: AdmissionGate | null = null
 
 /**
  * In front of core's `POST /store/carts/:id/complete`. The cart's stock is claimed the
@@ -38,7 +36,7 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
   const service: InventoryDedupModuleService = req.scope.resolve(INVENTORY_DEDUP_MODULE)
   const respondAsync = prefersRespondAsync(req.headers.prefer)
 
-  gate ??= new AdmissionGate(options.maxConcurrentCheckouts)
+  const gate = admissionGate(options.maxConcurrentCheckouts)
   const timeoutMs = options.checkoutQueueTimeoutSeconds * 1000
   if (!respondAsync) {
     // Before anything else: a request that would wait past the timeout is told so at once.
@@ -49,11 +47,15 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
   }
 
   let claimId: string | null = null
+  // A logged-in customer's cart: only they may read its `respond-async` checkout.
+  let customerId: string | null = null
   const key = `cart:${req.params.id}:admission:${generateEntityId(undefined, "req")}`
   const claim = async (attempt: string) => {
-    const needs = await getCartStockNeeds(req.scope, req.params.id)
+    const needs = await service.readCartStockNeeds(req.params.id)
+    customerId = needs?.customer_id ?? null
     if (needs?.lines.length) {
-      const { result } = await service.claimStock({ key: `${key}${attempt}`, ...needs, source: "admission" })
+      const { customer_id, ...stock } = needs
+      const { result } = await service.claimStock({ key: `${key}${attempt}`, ...stock, source: "admission" })
       claimId = result.status === "held" ? result.claim_id : null
     }
   }
@@ -90,7 +92,7 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
       // A storefront submitting its `respond-async` checkout again gets the one in progress.
       const open = respondAsync ? await service.findOpenCheckout(req.params.id) : null
       if (open) {
-        return acceptCheckout(res, open)
+        return acceptCheckout(res, open, gate)
       }
       // Answered here: Medusa's error handler would replace the message with a generic one.
       res.setHeader("Retry-After", "1")
@@ -106,14 +108,13 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
 
   const admission = gate
   if (respondAsync) {
-    const customerId = await cartCustomerId(req)
     const { checkout, created } = await service.openCheckout({ cart_id: req.params.id, claim_id: claimId, customer_id: customerId })
     if (created) {
       void completeInBackground(req.scope, admission, checkout)
     } else {
       await release("the cart's checkout is already in progress")
     }
-    return acceptCheckout(res, checkout)
+    return acceptCheckout(res, checkout, gate)
   }
 
   const leave = await admission.enter(timeoutMs)
@@ -134,18 +135,6 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
   next()
 }
 
-/**
- * Whether the request asks to be answered before the work is done (RFC 7240
- * `Prefer: respond-async`, among other preferences). Anything else — other preferences,
- * a value given to `respond-async`, a malformed header — is ignored, as the RFC asks.
- */
-export function prefersRespondAsync(header: string | string[] | undefined): boolean {
-  const values = Array.isArray(header) ? header : header ? [header] : []
-  return values
-    .flatMap((v) => v.split(","))
-    .some((preference) => preference.split(";")[0].trim().toLowerCase() === "respond-async")
-}
-
 /** `503` with how long the queue would make the buyer wait, as `Retry-After`; the cart is untouched. */
 function checkoutBusy(res: MedusaResponse, waitMs: number) {
   res.setHeader("Retry-After", String(Math.max(1, Math.ceil(waitMs / 1000))))
@@ -157,52 +146,11 @@ function checkoutBusy(res: MedusaResponse, waitMs: number) {
 }
 
 /** `202 Accepted` with the checkout, where to poll it and when to look. */
-function acceptCheckout(res: MedusaResponse, checkout: any) {
+function acceptCheckout(res: MedusaResponse, checkout: any, gate: AdmissionGate) {
   res.setHeader("Preference-Applied", "respond-async")
   res.setHeader("Location", checkoutLocation(checkout.id))
   res.setHeader("Retry-After", String(retryAfterSeconds(gate)))
   res.status(202).json({ checkout: presentCheckout(checkout) })
-}
-
-export const checkoutLocation = (id: string) => `/store/omniflow/checkouts/${id}`
-
-/** This process's checkout queue (null before its first checkout). */
-export const sharedAdmissionGate = () => gate
-
-/** When a checkout accepted now is likely placed: its wait for a place, then one completion. */
-export function retryAfterSeconds(admission: AdmissionGate | null) {
-  const wait = admission?.expectedWaitMs() ?? 0
-  const stay = admission?.averageServiceMs ?? 1000
-  return Math.max(1, Math.ceil((wait + stay) / 1000))
-}
-
-/** The checkout as the buyer sees it. */
-export function presentCheckout(c: any) {
-  return {
-    id: c.id,
-    cart_id: c.cart_id,
-    state: c.state,
-    claim_id: c.claim_id ?? null,
-    order_id: c.order_id ?? null,
-    error: c.state === "failed" ? { message: c.error, type: c.error_type ?? null } : null,
-    created_at: c.created_at,
-    settled_at: c.settled_at ?? null,
-  }
-}
-
-/**
- * The cart's customer, who alone may read its checkout; null for a guest's cart (Medusa
- * gives a guest's cart a customer record too, one without an account).
- */
-async function cartCustomerId(req: MedusaRequest): Promise<string | null> {
-  const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "cart",
-    fields: ["id", "customer.id", "customer.has_account"],
-    filters: { id: req.params.id },
-  })
-  const customer = (data[0] as { customer?: { id: string; has_account?: boolean } | null } | undefined)?.customer
-  return customer?.has_account ? customer.id : null
 }
 
 /**

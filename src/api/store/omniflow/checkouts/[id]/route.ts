@@ -3,7 +3,7 @@ import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/util
 import { defaultStoreCartFields } from "@medusajs/medusa/api/store/carts/query-config"
 import { INVENTORY_DEDUP_MODULE, InventoryDedupModuleService } from "../../../../../modules/inventory-dedup"
 import { echoId } from "../../../../utils/validate-path"
-import { presentCheckout, retryAfterSeconds, sharedAdmissionGate } from "../../../carts/checkout-middlewares"
+import { presentCheckout, retryAfterSeconds, sharedAdmissionGate } from "../../../carts/async-checkout"
 
 /**
  * A checkout answered at arrival (`Prefer: respond-async`), polled at its `Location`:
