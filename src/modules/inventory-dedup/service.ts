@@ -41,57 +41,6 @@ class MissingGuardsError extends Error {
   }
 }
 
-/**
- * Units of item `i` that a cart completion has to hold before they show up anywhere else.
- * Every unit promised to a buyer is in exactly one of three places, so availability is
- * `stocked − reservation rows − UNRESERVED_LINES_SQL − HELD_CLAIMS_SQL`:
- * - a reservation row (core reserved it);
- * - a live order line that has no reservation for it yet (the completion was cut off
- *   between creating the order and reserving, or is between the two right now);
- * - a held claim, less what the order made from its cart already carries (reserved or
- *   not): counting both would turn buyers away for the instant between the two.
- * Fulfilled quantities are in neither (core took them out of `stocked_quantity`).
- *
- * The reservations are counted as the larger of the reservation rows and the levels'
- * `reserved_quantity`, the figure core checks its own reservation against: should the two
- * ever drift apart (the reconciliation job reports it), a claim the guard grants is still
- * one core can reserve, so the buyer hears `out_of_stock` from the guard rather than
- * core's error after the claim.
- */
-const ORDERED_SQL = (orderFilter: string) => `COALESCE((
-  SELECT SUM(GREATEST(0, (oi.quantity - oi.fulfilled_quantity) * pvi.required_quantity - COALESCE((
-           SELECT SUM(r.quantity) FROM reservation_item r
-            WHERE r.line_item_id = li.id AND r.inventory_item_id = i.id AND r.deleted_at IS NULL), 0)))
-    FROM product_variant_inventory_item pvi
-    JOIN product_variant pv ON pv.id = pvi.variant_id AND pv.manage_inventory = true
-    JOIN order_line_item li ON li.variant_id = pvi.variant_id AND li.deleted_at IS NULL
-    JOIN order_item oi ON oi.item_id = li.id AND oi.deleted_at IS NULL AND oi.fulfilled_quantity < oi.quantity
-    JOIN "order" o ON o.id = oi.order_id AND o.version = oi.version AND o.deleted_at IS NULL
-   WHERE pvi.inventory_item_id = i.id AND pvi.deleted_at IS NULL
-     AND o.is_draft_order = false AND o.status IN ('pending', 'requires_action')
-     AND ${orderFilter}), 0)`
-
-/**
- * An order not linked to its cart yet, and only minutes old, is a completion in progress
- * (or one a crash cut off, not recovered yet): its cart's claim is still held — a claim
- * converts only after the link exists — and counts those units already.
- */
-export const UNRESERVED_LINES_SQL = ORDERED_SQL(`(o.created_at < now() - interval '2 minutes'
-     OR EXISTS (SELECT 1 FROM order_cart oc WHERE oc.order_id = o.id AND oc.deleted_at IS NULL))`)
-
-const HELD_CLAIMS_SQL = `COALESCE((
-  SELECT SUM(GREATEST(0, (line->>'quantity')::numeric - COALESCE((
-           SELECT SUM(oi.quantity * pvi.required_quantity)
-             FROM order_cart oc
-             JOIN "order" o ON o.id = oc.order_id AND o.deleted_at IS NULL
-             JOIN order_item oi ON oi.order_id = o.id AND oi.version = o.version AND oi.deleted_at IS NULL
-             JOIN order_line_item li ON li.id = oi.item_id
-             JOIN product_variant_inventory_item pvi ON pvi.variant_id = li.variant_id AND pvi.deleted_at IS NULL
-            WHERE oc.cart_id = c.cart_id AND oc.deleted_at IS NULL AND pvi.inventory_item_id = i.id), 0)))
-    FROM inventory_dedup_claim c, jsonb_array_elements(c.lines) line
-   WHERE c.status = 'held' AND c.deleted_at IS NULL
-     AND line->>'inventory_item_id' = i.id), 0)`
-
 /** Advisory-lock namespace of OmniFlow's server processes (the first key of the pair). */
 export const OWNER_LOCK_NAMESPACE = 0x0f1f10
 
@@ -100,6 +49,9 @@ const OWNER_ALIVE_SQL = `(c.owner IS NOT NULL AND EXISTS (
   SELECT 1 FROM pg_locks l
    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
      AND l.classid::text::bigint = ${OWNER_LOCK_NAMESPACE} AND l.objid::text::bigint = c.owner))`
+
+/** A PostgreSQL text[] literal (bound as one parameter; the driver would spread a JS array). */
+const textArray = (xs: string[]) => `{${xs.map((x) => `"${x.replace(/["\\]/g, "\\$&")}"`).join(",")}}`
 
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ")
 
@@ -288,46 +240,47 @@ export default class InventoryDedupModuleService extends MedusaService({
         throw new MissingGuardsError(itemIds)
       }
     }
-    const [live] = await em.execute(
-      `SELECT id, status, lines FROM inventory_dedup_claim
-        WHERE cart_id = ? AND status != 'released' AND deleted_at IS NULL`,
-      [input.cart_id]
-    )
-    if (live?.status === "held") {
-      throw new MedusaError(
-        MedusaError.Types.CONFLICT,
-        `Cart ${input.cart_id} is already being completed by another request`
+    if (!itemIds.length) {
+      // Nothing stock-managed; the claim already made for the cart, if any, stands.
+      const [live] = await em.execute(
+        `SELECT id, status, lines FROM inventory_dedup_claim
+          WHERE cart_id = ? AND status != 'released' AND deleted_at IS NULL`,
+        [input.cart_id]
       )
-    }
-    if (live?.status === "converted" || !input.lines.length) {
-      // Already ordered (core will not create a second order), or nothing stock-managed.
-      const result: ClaimStockResult = {
-        claim_id: live?.id ?? null,
-        cart_id: input.cart_id,
-        status: live ? "converted" : "none",
-        lines: live?.lines ?? [],
-      }
-      return { result: await this.finishEffect_(em, input.key, result), replayed: false }
+      return this.answerLiveClaim_(em, input, live ?? null)
     }
 
-    const available = await this.availableUnderLock_(em, itemIds, input.location_ids)
-    const shortages = findShortages(input.lines, available)
-    if (shortages.length) {
-      // Throwing rolls the ledger row back too: a later attempt, after a restock, may succeed.
-      const inWindow = await this.countedTwice_(em, itemIds)
-      throw new ShortageError(
-        shortages.map((s) => ({
-          ...s,
-          might_settle: s.available + (inWindow.get(s.inventory_item_id) ?? 0) >= s.requested,
-        }))
-      )
-    }
-
+    // Under the lock, one statement: the cart's live claim, the availability, and — when
+    // there is no live claim and no shortage — the new claim and its ledger result. The
+    // lock is held for this one round trip and the commit, so claims on a hot item follow
+    // each other as fast as the database can take them.
     const claimId = generateEntityId(undefined, "iclaim")
-    await em.execute(
-      `INSERT INTO inventory_dedup_claim (id, key, cart_id, sales_channel_id, status, lines, source, adopted_at, owner, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'held', ?::jsonb, ?, CASE WHEN ? THEN now() END, ?, now(), now())`,
+    const held: ClaimStockResult = { claim_id: claimId, cart_id: input.cart_id, status: "held", lines: input.lines }
+    const [row] = await em.execute(
+      `WITH live AS (SELECT id, status, lines FROM inventory_dedup_claim
+                      WHERE cart_id = ? AND status != 'released' AND deleted_at IS NULL LIMIT 1),
+            avail AS (SELECT item_id AS inventory_item_id, free AS available FROM inventory_dedup_available(?::text[], ?::text[])),
+            wanted AS (SELECT x->>'inventory_item_id' AS inventory_item_id, (x->>'quantity')::numeric AS quantity
+                         FROM jsonb_array_elements(?::jsonb) x),
+            short AS (SELECT 1 FROM wanted w LEFT JOIN avail a ON a.inventory_item_id = w.inventory_item_id
+                       WHERE COALESCE(a.available, 0) < w.quantity),
+            ins AS (INSERT INTO inventory_dedup_claim
+                      (id, key, cart_id, sales_channel_id, status, lines, source, adopted_at, owner, created_at, updated_at)
+                    SELECT ?::text, ?::text, ?::text, ?::text, 'held', ?::jsonb, ?::text,
+                           CASE WHEN ?::boolean THEN now() END, ?::integer, now(), now()
+                     WHERE NOT EXISTS (SELECT 1 FROM live) AND NOT EXISTS (SELECT 1 FROM short)
+                    RETURNING id),
+            fin AS (UPDATE inventory_dedup_effect SET result = ?::jsonb, updated_at = now()
+                     WHERE key = ? AND deleted_at IS NULL AND EXISTS (SELECT 1 FROM ins) RETURNING id)
+       SELECT (SELECT to_jsonb(live) FROM live) AS live,
+              (SELECT jsonb_object_agg(inventory_item_id, available) FROM avail) AS available,
+              (SELECT id FROM ins) AS inserted,
+              (SELECT count(*) FROM fin) AS finished`,
       [
+        input.cart_id,
+        textArray(itemIds),
+        textArray(input.location_ids),
+        JSON.stringify(input.lines),
         claimId,
         input.key,
         input.cart_id,
@@ -337,13 +290,50 @@ export default class InventoryDedupModuleService extends MedusaService({
         // The completion workflow owns what it claims itself from the start.
         input.source === "checkout",
         input.owner ?? null,
+        JSON.stringify(held),
+        input.key,
       ]
     )
+    if (row.inserted) {
+      return { result: held, replayed: false }
+    }
+    if (row.live) {
+      return this.answerLiveClaim_(em, input, row.live)
+    }
+    const available = new Map<string, number>(
+      itemIds.map((id) => [id, Number((row.available as Record<string, unknown> | null)?.[id] ?? 0)])
+    )
+    const shortages = findShortages(input.lines, available)
+    // Throwing rolls the ledger row back too: a later attempt, after a restock, may succeed.
+    const inWindow = await this.countedTwice_(em, itemIds)
+    throw new ShortageError(
+      shortages.map((s) => ({
+        ...s,
+        might_settle: s.available + (inWindow.get(s.inventory_item_id) ?? 0) >= s.requested,
+      }))
+    )
+  }
+
+  /**
+   * The cart already has a claim: held means another request is completing it right now;
+   * converted means it is ordered already (core will not create a second order).
+   */
+  protected async answerLiveClaim_(
+    em: SqlManager,
+    input: ClaimStockInput,
+    live: { id: string; status: string; lines: ClaimLineInput[] } | null
+  ): Promise<EffectOutcome<ClaimStockResult>> {
+    if (live?.status === "held") {
+      throw new MedusaError(
+        MedusaError.Types.CONFLICT,
+        `Cart ${input.cart_id} is already being completed by another request`
+      )
+    }
     const result: ClaimStockResult = {
-      claim_id: claimId,
+      claim_id: live?.id ?? null,
       cart_id: input.cart_id,
-      status: "held",
-      lines: input.lines,
+      status: live ? "converted" : "none",
+      lines: live?.lines ?? [],
     }
     return { result: await this.finishEffect_(em, input.key, result), replayed: false }
   }
@@ -734,28 +724,9 @@ export default class InventoryDedupModuleService extends MedusaService({
     if (!itemIds.length || !locationIds.length) {
       return available
     }
-    const items = placeholders(itemIds.length)
-    const locations = placeholders(locationIds.length)
-    const rows = await em.execute(
-      `SELECT i.id AS inventory_item_id,
-              COALESCE((SELECT SUM(l.stocked_quantity) FROM inventory_level l
-                         WHERE l.inventory_item_id = i.id AND l.location_id IN (${locations})
-                           AND l.deleted_at IS NULL), 0)
-            - GREATEST(
-                COALESCE((SELECT SUM(r.quantity) FROM reservation_item r
-                           WHERE r.inventory_item_id = i.id AND r.location_id IN (${locations})
-                             AND r.deleted_at IS NULL), 0),
-                COALESCE((SELECT SUM(l.reserved_quantity) FROM inventory_level l
-                           WHERE l.inventory_item_id = i.id AND l.location_id IN (${locations})
-                             AND l.deleted_at IS NULL), 0))
-            - ${UNRESERVED_LINES_SQL}
-            - ${HELD_CLAIMS_SQL} AS available
-         FROM inventory_item i
-        WHERE i.id IN (${items})`,
-      [...locationIds, ...locationIds, ...locationIds, ...itemIds]
-    )
+    const rows = await em.execute(`SELECT item_id, free FROM inventory_dedup_available(?::text[], ?::text[])`, [textArray(itemIds), textArray(locationIds)])
     for (const row of rows) {
-      available.set(row.inventory_item_id, Number(row.available))
+      available.set(row.item_id, Number(row.free))
     }
     return available
   }

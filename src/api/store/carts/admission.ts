@@ -11,8 +11,44 @@ export class AdmissionGate {
   private active = 0
   private readonly waiting: Array<() => void> = []
   private serviceMs: number | null = null
+  private arriving = 0
+  private readonly onQuiet: Array<() => void> = []
 
   constructor(private readonly limit: number) {}
+
+  /**
+   * A request starts deciding its claim; the function returned says it has decided.
+   * Claims are short and decide who is answered `out_of_stock`; completions are long. So a
+   * completion waits (see `quiet`) while claims are being decided, and a burst's losers
+   * hear their answer before the winners' completions take the event loop and the
+   * database's CPU.
+   */
+  arrive(): () => void {
+    this.arriving++
+    let done = false
+    return () => {
+      if (done) return
+      done = true
+      this.arriving--
+      if (this.arriving === 0) this.onQuiet.splice(0).forEach((wake) => wake())
+    }
+  }
+
+  /** Resolves once no request is deciding its claim, or after `maxMs` at most. */
+  async quiet(maxMs: number): Promise<void> {
+    if (this.arriving === 0) return
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(wake, maxMs)
+      const onQuiet = this.onQuiet
+      function wake() {
+        clearTimeout(timer)
+        const i = onQuiet.indexOf(wake)
+        if (i >= 0) onQuiet.splice(i, 1)
+        resolve()
+      }
+      onQuiet.push(wake)
+    })
+  }
 
   get queued() {
     return this.waiting.length

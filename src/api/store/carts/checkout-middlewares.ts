@@ -12,6 +12,12 @@ import { validatePathIds } from "../../utils/validate-path"
 import { NoQueryParams, validateQuery } from "../../utils/validators"
 
 /**
+ * How long a completion gives way to claims being decided (a burst's losers are answered
+ * first); bounded, so a steady stream of arrivals never stalls the orders.
+ */
+const CLAIMS_FIRST_MAX_MS = 1000
+
+/**
  * In front of core's `POST /store/carts/:id/complete`. The cart's stock is claimed the
  * moment the request arrives, so a shopper who cannot be served hears it at once — the
  * shortage named — instead of queueing behind the winners; the completion workflow's hook
@@ -59,6 +65,7 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
       claimId = result.status === "held" ? result.claim_id : null
     }
   }
+  const decided = gate.arrive()
   try {
     try {
       await claim("")
@@ -100,6 +107,8 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
       return
     }
     return next(e)
+  } finally {
+    decided()
   }
   const release = (reason: string) =>
     claimId
@@ -123,6 +132,7 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
     return checkoutBusy(res, admission.expectedWaitMs() ?? timeoutMs)
   }
   res.once("close", leave)
+  await admission.quiet(CLAIMS_FIRST_MAX_MS)
   // A failed completion released an adopted claim in its compensation; one that failed
   // before adopting it (the cart was not ready) leaves it to this. An aborted connection
   // is left alone: its workflow may still be running, and reconciliation settles the rest.
@@ -162,6 +172,7 @@ function acceptCheckout(res: MedusaResponse, checkout: any, gate: AdmissionGate)
 async function completeInBackground(scope: MedusaRequest["scope"], admission: AdmissionGate, checkout: { id: string; cart_id: string }) {
   const leave = await admission.enter(Infinity)
   try {
+    await admission.quiet(CLAIMS_FIRST_MAX_MS)
     await runFlow(scope, completeCheckoutWorkflow, { checkout_id: checkout.id }, { subject_type: "cart", subject_id: checkout.cart_id })
   } catch (e) {
     scope.resolve(ContainerRegistrationKeys.LOGGER).warn(`[omniflow] completing checkout ${checkout.id} failed: ${(e as Error).message}`)

@@ -56,3 +56,27 @@ describe("checkout admission estimates", () => {
     for (const w of waiting) admitted(await w)()
   })
 })
+
+describe("claims before completions", () => {
+  it("holds a completion while claims are being decided, and no longer than its bound", async () => {
+    const gate = new AdmissionGate(2)
+    const decided = [gate.arrive(), gate.arrive()]
+    let started = false
+    const completion = gate.quiet(5000).then(() => (started = true))
+    await new Promise((r) => setTimeout(r, 20))
+    decided[0]()
+    decided[0]() // deciding twice counts once
+    await new Promise((r) => setTimeout(r, 20))
+    expect(started).toBe(false)
+    decided[1]()
+    await completion
+    expect(started).toBe(true)
+
+    const stuck = gate.arrive()
+    const t0 = Date.now()
+    await gate.quiet(40)
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(35)
+    stuck()
+    await gate.quiet(5000) // nothing deciding: at once
+  })
+})
