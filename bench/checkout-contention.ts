@@ -76,6 +76,7 @@ type Outcome = {
   shed: number
   overrun: number[]
   failedLater?: boolean
+  ownMs?: number
 }
 
 type Row = {
@@ -97,6 +98,8 @@ type Row = {
   ordersPerS: number
   worstOverrun: number
   failedLater: number
+  /** p50 of each buyer's own time to the definite answer (with `--serial`: one checkout's cost). */
+  ownP50: number
   /** p95 of N plain `GET /store/carts/:id` at once on the same server: what any answer costs. */
   floorP95?: number
 }
@@ -182,7 +185,12 @@ async function main() {
             })
 
             const t0 = performance.now()
-            const buyer = (id: string) => (mode === "async" ? asyncBuyer(store, id, t0) : syncBuyer(store, id, t0))
+            const buyer = async (id: string) => {
+              const s0 = performance.now()
+              const outcome = await (mode === "async" ? asyncBuyer(store, id, t0) : syncBuyer(store, id, t0))
+              // The request's own time to its definite answer (what `--serial` compares).
+              return { ...outcome, ownMs: outcome.answerMs - (s0 - t0) }
+            }
             // `--serial` completes one cart at a time: the uncontended cost of one checkout.
             const results: Outcome[] = []
             if (oneAtATime) {
@@ -366,20 +374,21 @@ async function measure(
     ordersPerS: orders.n / lastOrderS,
     worstOverrun: Math.max(0, ...results.flatMap((r) => r.overrun)),
     failedLater: results.filter((r) => r.failedLater).length,
+    ownP50: pct(results.map((r) => r.ownMs ?? r.answerMs), 50),
   }
 }
 
 function printTable(rows: Row[]) {
   const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : "–")
   console.log(
-    "\n| server | client | scenario | orders | oversold | w/o reservation | 4xx | 5xx | 503s | answer p50 ms | p95 ms | max ms | losers p50 ms | losers p95 ms | last order s | orders/s | worst wait ÷ Retry-After | failed after 202 | N cart reads at once: p95 ms |"
+    "\n| server | client | scenario | orders | oversold | w/o reservation | 4xx | 5xx | 503s | answer p50 ms | p95 ms | max ms | losers p50 ms | losers p95 ms | last order s | orders/s | worst wait ÷ Retry-After | failed after 202 | N cart reads at once: p95 ms | own answer p50 ms |"
   )
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
   for (const r of rows) {
     console.log(
       `| ${r.server} | ${r.mode} | ${r.scenario} | ${r.orders} | ${r.oversold} | ${r.withoutReservation} | ${r.c4xx} | ${r.c5xx} | ${r.shed} | ` +
         `${f(r.p50)} | ${f(r.p95)} | ${f(r.max)} | ${f(r.loseP50)} | ${f(r.loseP95)} | ${f(r.lastOrderS, 1)} | ${f(r.ordersPerS, 1)} | ` +
-        `${r.shed ? f(r.worstOverrun, 2) : "–"} | ${r.failedLater} | ${f(r.floorP95 ?? NaN)} |`
+        `${r.shed ? f(r.worstOverrun, 2) : "–"} | ${r.failedLater} | ${f(r.floorP95 ?? NaN)} | ${f(r.ownP50)} |`
     )
   }
   console.log("\nratios (same server, same run):")
@@ -392,9 +401,12 @@ function printTable(rows: Row[]) {
     }
     for (const sc of new Set(rows.map((r) => r.scenario))) {
       const core = at("core", sc)
-      for (const mode of ["sync", "async"] as Mode[]) {
+      for (const mode of ["sync", "async", "sync, runs not recorded"] as Mode[]) {
         const g = at(mode, sc)
         if (g && core) {
+          if (oneAtATime) {
+            console.log(`  ${server}: ${sc}: one ${mode} checkout p50 ${f(g.ownP50)} ms vs core ${f(core.ownP50)} ms → +${f((100 * g.ownP50) / core.ownP50 - 100)} %`)
+          }
           console.log(`  ${server}: ${sc}: ${mode} last order ${f(g.lastOrderS, 1)} s vs core ${f(core.lastOrderS, 1)} s; answer p95 ${f(g.p95)} vs ${f(core.p95)} ms`)
         }
       }
