@@ -42,7 +42,7 @@ const num = (name: string) => (arg(name) === undefined ? undefined : Number(arg(
 const list = (name: string, all: string[]) => (arg(name) ? arg(name)!.split(",").map((s) => s.trim()) : all)
 
 type Scenario = { name: string; n: number; k: number; bundle?: boolean; distinct?: boolean }
-type Mode = "sync" | "async" | "core" | "sync, runs not recorded"
+type Mode = "sync" | "async" | "core" | "sync-unrecorded"
 const oneAtATime = process.argv.includes("--serial")
 const custom = num("n")
 const DISTINCT = "N=200 different items"
@@ -61,7 +61,7 @@ const servers = list("servers", ["develop", "start"])
 const modes = list("modes", [
   "sync",
   "async",
-  ...(process.argv.includes("--recording-cost") ? ["sync, runs not recorded"] : []),
+  ...(process.argv.includes("--recording-cost") ? ["sync-unrecorded"] : []),
   "core",
 ]) as Mode[]
 
@@ -126,7 +126,7 @@ async function main() {
     // One server per guard setting: `sync` and `async` share the guarded one.
     const settings = [
       ...(modes.some((m) => m === "sync" || m === "async") ? [{ guard: true, record: true }] : []),
-      ...(modes.includes("sync, runs not recorded") ? [{ guard: true, record: false }] : []),
+      ...(modes.includes("sync-unrecorded") ? [{ guard: true, record: false }] : []),
       ...(modes.includes("core") ? [{ guard: false, record: true }] : []),
     ]
     for (const setting of settings) {
@@ -157,7 +157,7 @@ async function main() {
         const adminApi = new Http(baseUrl, { authorization: `Bearer ${login.token}` })
         const store = new Http(baseUrl, { "x-publishable-api-key": key })
         const clientModes = modes.filter((m) =>
-          !setting.guard ? m === "core" : setting.record ? m === "sync" || m === "async" : m === "sync, runs not recorded"
+          !setting.guard ? m === "core" : setting.record ? m === "sync" || m === "async" : m === "sync-unrecorded"
         )
 
         for (const mode of clientModes) {
@@ -401,7 +401,7 @@ function printTable(rows: Row[]) {
     }
     for (const sc of new Set(rows.map((r) => r.scenario))) {
       const core = at("core", sc)
-      for (const mode of ["sync", "async", "sync, runs not recorded"] as Mode[]) {
+      for (const mode of ["sync", "async", "sync-unrecorded"] as Mode[]) {
         const g = at(mode, sc)
         if (g && core) {
           if (oneAtATime) {
