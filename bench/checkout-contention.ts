@@ -14,6 +14,7 @@
  *   npm run bench:contention -- --n 40 --k 5       # one custom scenario
  *   npm run bench:contention -- --scenarios "N=200 K=20"
  *   npm run bench:contention -- --concurrency 8    # the guard's maxConcurrentCheckouts
+ *   npm run bench:contention -- --queue-timeout 10 # checkoutQueueTimeoutSeconds: sheds with 503 + Retry-After
  *   npm run bench:contention -- --n 40 --k 40 --serial --servers start  # one checkout at a time
  *   npm run bench:contention -- --cluster 2        # `medusa start --cluster 2`
  *   npm run bench:contention -- --n 40 --k 40 --serial --recording-cost  # with and without the run registry
@@ -137,6 +138,7 @@ async function main() {
             inventoryDedup: {
               checkoutGuard: setting.guard,
               ...(num("concurrency") ? { maxConcurrentCheckouts: num("concurrency") } : {}),
+              ...(num("queue-timeout") ? { checkoutQueueTimeoutSeconds: num("queue-timeout") } : {}),
             },
             // The order flow would ship and capture during the burst: only checkout is measured.
             orderFlow: { enabled: false },
