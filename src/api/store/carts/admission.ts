@@ -13,6 +13,8 @@ export class AdmissionGate {
   private serviceMs: number | null = null
   private arriving = 0
   private readonly onQuiet: Array<() => void> = []
+  /** Until when the turns promised to requests told to come back later are taken. */
+  private bookedUntil = 0
 
   constructor(private readonly limit: number) {}
 
@@ -72,6 +74,19 @@ export class AdmissionGate {
       return null
     }
     return Math.ceil((this.waiting.length + 1) / this.limit) * this.serviceMs
+  }
+
+  /**
+   * When a request turned away now should come back: once the queue ahead of it, and every
+   * request turned away before it, has had its turn. Each answer books that turn, so a
+   * burst turned away together comes back one after another — each finds the queue short
+   * and is served — instead of all at once to be turned away again.
+   */
+  retryAfterMs(now = Date.now()): number {
+    const stay = this.serviceMs ?? 1000
+    const start = Math.max(now + (this.expectedWaitMs() ?? stay), this.bookedUntil)
+    this.bookedUntil = start + stay / this.limit
+    return start - now
   }
 
   async enter(timeoutMs: number): Promise<(() => void) | null> {

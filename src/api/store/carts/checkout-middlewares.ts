@@ -26,8 +26,9 @@ const CLAIMS_FIRST_MAX_MS = 1000
  * released when the response is sent.
  *
  * A request that would wait in the queue longer than `checkoutQueueTimeoutSeconds` (by
- * the queue's length and the measured completion time) is told so at once: `503` with
- * that estimate as `Retry-After`, its claim released.
+ * the queue's length and the measured completion time) is told so at once: `503` with a
+ * `Retry-After` that books its turn after everyone told before it (see
+ * `AdmissionGate.retryAfterMs`), its claim released.
  *
  * A storefront that sends `Prefer: respond-async` is answered as soon as its claim is
  * held: `202` with the checkout, a `Location` to poll and a `Retry-After` estimate; the
@@ -48,7 +49,7 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
     // Before anything else: a request that would wait past the timeout is told so at once.
     const expected = gate.expectedWaitMs()
     if (expected !== null && expected > timeoutMs) {
-      return checkoutBusy(res, expected)
+      return checkoutBusy(res, gate)
     }
   }
 
@@ -129,7 +130,7 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
   const leave = await admission.enter(timeoutMs)
   if (!leave) {
     await release("waited too long for a checkout slot")
-    return checkoutBusy(res, admission.expectedWaitMs() ?? timeoutMs)
+    return checkoutBusy(res, admission)
   }
   res.once("close", leave)
   await admission.quiet(CLAIMS_FIRST_MAX_MS)
@@ -145,9 +146,9 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
   next()
 }
 
-/** `503` with how long the queue would make the buyer wait, as `Retry-After`; the cart is untouched. */
-function checkoutBusy(res: MedusaResponse, waitMs: number) {
-  res.setHeader("Retry-After", String(Math.max(1, Math.ceil(waitMs / 1000))))
+/** `503` with the turn booked for the buyer, as `Retry-After`; the cart is untouched. */
+function checkoutBusy(res: MedusaResponse, gate: AdmissionGate) {
+  res.setHeader("Retry-After", String(Math.max(1, Math.ceil(gate.retryAfterMs() / 1000))))
   res.status(503).json({
     type: "unexpected_state",
     code: "checkout_busy",

@@ -57,6 +57,27 @@ describe("checkout admission estimates", () => {
   })
 })
 
+describe("turning requests away", () => {
+  it("books each turned-away request its own later turn, one after another", async () => {
+    const gate = new AdmissionGate(2)
+    const a = admitted(await gate.enter(1000))
+    const b = admitted(await gate.enter(1000))
+    await new Promise((r) => setTimeout(r, 40))
+    a()
+    const c = admitted(await gate.enter(1000))
+    const stay = gate.averageServiceMs!
+    const now = Date.now()
+    // Both places taken: the first one told waits one round; each next one half a stay
+    // later (two places), not the same round as everyone else.
+    const told = [1, 2, 3, 4].map(() => gate.retryAfterMs(now))
+    expect(told).toEqual([stay, stay * 1.5, stay * 2, stay * 2.5])
+    // Once the booked turns have passed, a newcomer is told the queue's own wait again.
+    expect(gate.retryAfterMs(now + 10 * stay)).toBe(stay)
+    b()
+    c()
+  })
+})
+
 describe("claims before completions", () => {
   it("holds a completion while claims are being decided, and no longer than its bound", async () => {
     const gate = new AdmissionGate(2)
