@@ -27,6 +27,10 @@ switch (process.env.TEST_TYPE) {
     config.testMatch = ["**/integration-tests/http/*.spec.[jt]s"]
     config.testTimeout = 240000
     break
+  case "integration:cluster":
+    config.testMatch = ["**/integration-tests/cluster/*.spec.[jt]s"]
+    config.testTimeout = 30 * 60 * 1000
+    break
   case "integration:modules":
     config.testMatch = ["**/src/modules/*/__tests__/**/*.spec.[jt]s"]
     config.testPathIgnorePatterns = ["\\.unit\\.spec\\."]

@@ -45,7 +45,10 @@ const redisModules = redisUrl
               resolve: "@medusajs/medusa/locking-redis",
               id: "locking-redis",
               is_default: true,
-              options: { redisUrl },
+              // Core's completion waits for an inventory item's lock at most this long; a
+              // burst across servers queues more completions on one item than one server
+              // does, and waiters poll at most every 200 ms instead of backing off to 1 s.
+              options: { redisUrl, waitLockingTimeout: 30, maximumRetryInterval: 200 },
             },
           ],
         },

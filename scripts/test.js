@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm test`: the unit, module, HTTP and browser suites, one after the other (each on its
+ * `npm test`: the unit, module, HTTP, cluster and browser suites, one after the other (each on its
  * own throwaway embedded PostgreSQL unless DB_HOST is set), then one summary line.
  * `npm test -- <suite> [jest args…]` runs one of them, e.g. `npm test -- browser`.
  */
@@ -16,6 +16,8 @@ const suites = [
   { name: "unit", type: "unit" },
   { name: "modules", type: "integration:modules" },
   { name: "http", type: "integration:http" },
+  // Two servers and a worker on Redis (needs `apt-get install redis-server`).
+  { name: "cluster", type: "integration:cluster" },
   // The admin dashboard in Chromium against `medusa start` (needs `apt-get install chromium`).
   { name: "browser", type: "integration:browser", config: "integration-tests/browser/jest.config.js" },
 ]
