@@ -127,7 +127,8 @@ export async function resumeOrderFlow(container: MedusaContainer, order_id: stri
     await engine.setStepSuccess({
       idempotencyKey: { action: "invoke", transactionId: woke.run_id, stepId: WAIT_STEP[signal], workflowId: orderFlowWorkflowId },
       stepResponse: new StepResponse({ signal }),
-      options: { container },
+      // The engine resumes with the app's container: the caller's may be a step's, which
+      // the Redis engine cannot build on.
     })
     return true
   }

@@ -2,7 +2,10 @@ import { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { StepResponse } from "@medusajs/framework/workflows-sdk"
 
-const ATTEMPTS = 5
+// The Redis workflow engine may not have stored the wait yet when the first attempt
+// comes: attempts back off from 20 ms to 2 s, about 15 s in all.
+const ATTEMPTS = 12
+const delayMs = (n: number) => (n === 0 ? 0 : Math.min(2000, 20 * 2 ** (n - 1)))
 
 /**
  * What a waiting step does when there is nothing to wait for (the review is decided, the
@@ -18,7 +21,9 @@ export function passWait(container: MedusaContainer, idempotencyKey: string): vo
   const attempt = (n: number) =>
     setTimeout(() => {
       Promise.resolve(
-        engine.setStepSuccess({ idempotencyKey, stepResponse: new StepResponse({ waited: false }), options: { container } })
+        // No container passed: the engine resumes with the app's own (a step's container is
+        // not one the Redis engine can build on).
+        engine.setStepSuccess({ idempotencyKey, stepResponse: new StepResponse({ waited: false }) })
       ).catch((e: Error) => {
         if (n < ATTEMPTS) {
           attempt(n + 1)
@@ -28,6 +33,6 @@ export function passWait(container: MedusaContainer, idempotencyKey: string): vo
             .warn(`[omniflow] could not pass ${idempotencyKey}: ${e?.message}; the sweeper will continue the run`)
         }
       })
-    }, n * 20)
+    }, delayMs(n))
   attempt(0)
 }
