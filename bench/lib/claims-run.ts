@@ -58,6 +58,16 @@ export default async function claimsBench({ container, args }: ExecArgs) {
   const wide = new Pool({ connectionString: process.env.DATABASE_URL, max: Math.max(...levels) })
   wide.on("error", () => {})
 
+  // One unit of the hot item, for a cart of its own.
+  const claimOne = (cart: string) =>
+    guard.claimStock({
+      key: `bench:${cart}:claim`,
+      cart_id: cart,
+      location_ids: [LOCATION],
+      lines: [{ inventory_item_id: item.id, quantity: 1, sku: "BENCH" }],
+      source: "direct",
+    })
+
   // Where one uncontended claim's time goes: its parts, one caller, 300 times each.
   const parts: Record<string, number[]> = { "availability query (no lock)": [], "claimStock": [], "releaseClaim": [], "empty transaction": [] }
   for (let i = 0; i < 300; i++) {
@@ -66,13 +76,7 @@ export default async function claimsBench({ container, args }: ExecArgs) {
     await guard.previewAvailability([item.id], [LOCATION])
     parts["availability query (no lock)"].push(performance.now() - s)
     s = performance.now()
-    const { result } = await guard.claimStock({
-      key: `bench:${cart}:claim`,
-      cart_id: cart,
-      location_ids: [LOCATION],
-      lines: [{ inventory_item_id: item.id, quantity: 1, sku: "BENCH" }],
-      source: "direct",
-    })
+    const { result } = await claimOne(cart)
     parts["claimStock"].push(performance.now() - s)
     s = performance.now()
     await guard.releaseClaim({ key: `bench:${cart}:release`, claim_id: result.claim_id!, reason: "bench" })
@@ -91,13 +95,7 @@ export default async function claimsBench({ container, args }: ExecArgs) {
     // Warm both sides up (connections, plans) before measuring.
     const claimCycle = (tag: string) => async (caller: number, i: number) => {
       const cart = `cart_bench_${tag}_${caller}_${i}`
-      const { result } = await guard.claimStock({
-        key: `bench:${cart}:claim`,
-        cart_id: cart,
-        location_ids: [LOCATION],
-        lines: [{ inventory_item_id: item.id, quantity: 1, sku: "BENCH" }],
-        source: "direct",
-      })
+      const { result } = await claimOne(cart)
       if (result.claim_id) {
         await guard.releaseClaim({ key: `bench:${cart}:release`, claim_id: result.claim_id, reason: "bench" })
       }

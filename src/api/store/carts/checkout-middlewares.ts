@@ -116,24 +116,23 @@ async function checkoutAdmission(req: MedusaRequest, res: MedusaResponse, next: 
       ? service.releaseClaim({ key: `${key}:release`, claim_id: claimId, reason }).catch(() => undefined)
       : undefined
 
-  const admission = gate
   if (respondAsync) {
     const { checkout, created } = await service.openCheckout({ cart_id: req.params.id, claim_id: claimId, customer_id: customerId })
     if (created) {
-      void completeInBackground(req.scope, admission, checkout)
+      void completeInBackground(req.scope, gate, checkout)
     } else {
       await release("the cart's checkout is already in progress")
     }
     return acceptCheckout(res, checkout, gate)
   }
 
-  const leave = await admission.enter(timeoutMs)
+  const leave = await gate.enter(timeoutMs)
   if (!leave) {
     await release("waited too long for a checkout slot")
-    return checkoutBusy(res, admission)
+    return checkoutBusy(res, gate)
   }
   res.once("close", leave)
-  await admission.quiet(CLAIMS_FIRST_MAX_MS)
+  await gate.quiet(CLAIMS_FIRST_MAX_MS)
   // A failed completion released an adopted claim in its compensation; one that failed
   // before adopting it (the cart was not ready) leaves it to this. An aborted connection
   // is left alone: its workflow may still be running, and reconciliation settles the rest.
