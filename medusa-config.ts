@@ -42,13 +42,13 @@ const redisModules = redisUrl
         options: {
           providers: [
             {
-              resolve: "@medusajs/medusa/locking-redis",
+              // Core's Redis provider, with a set of keys taken in one fixed order: two
+              // completions of carts sharing two inventory items, on two servers, no longer
+              // hold one key each and time out waiting for the other (see the provider).
+              resolve: path.join(__dirname, "src/providers/ordered-redis-locking"),
               id: "locking-redis",
               is_default: true,
-              // Core's completion waits for an inventory item's lock at most this long; a
-              // burst across servers queues more completions on one item than one server
-              // does, and waiters poll at most every 200 ms instead of backing off to 1 s.
-              options: { redisUrl, waitLockingTimeout: 30, maximumRetryInterval: 200 },
+              options: { redisUrl },
             },
           ],
         },

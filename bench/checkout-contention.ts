@@ -18,6 +18,13 @@
  *   npm run bench:contention -- --n 40 --k 40 --serial --servers start  # one checkout at a time
  *   npm run bench:contention -- --cluster 2        # `medusa start --cluster 2`
  *   npm run bench:contention -- --n 40 --k 40 --serial --recording-cost  # with and without the run registry
+ *   npm run bench:contention -- --cluster-redis    # 1 server vs 2 servers + a worker on Redis
+ *
+ * `--cluster-redis` runs the burst (N=200 K=200 unless `--n`/`--k`) on `medusa start` twice
+ * in one invocation: one server as a shop runs it today, and Medusa's distributed setup —
+ * two servers (`MEDUSA_WORKER_MODE=server`) and a worker on a throwaway `redis-server` —
+ * with buyers alternating between the servers. It prints orders/s for each and the CPU
+ * time every process (PostgreSQL and Redis included) spent during the burst.
  *
  * Scenarios: N=200 K=20 (losers), N=200 K=200 (everyone wins), N=200 buyers of 200
  * different items (no contention: the reference rate for `async`, run in that mode only),
@@ -31,6 +38,8 @@
  */
 import { Pool } from "pg"
 import { Http, inBatches, pct, prepareBenchDatabase, startServer, stopServer } from "./lib/server"
+import { RedisProcess } from "../integration-tests/helpers/redis-process"
+import { cpuSeconds, ProcessCpu } from "./lib/cpu"
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { freePort } = require("../scripts/lib/embedded-pg")
@@ -45,10 +54,11 @@ const list = (name: string, all: string[]) => (arg(name) ? arg(name)!.split(",")
 type Scenario = { name: string; n: number; k: number; bundle?: boolean; distinct?: boolean }
 type Mode = "sync" | "async" | "core" | "sync-unrecorded"
 const oneAtATime = process.argv.includes("--serial")
-const custom = num("n")
+const clusterRedis = process.argv.includes("--cluster-redis")
+const custom = num("n") ?? (clusterRedis ? 200 : undefined)
 const DISTINCT = "N=200 different items"
 const allScenarios: Scenario[] = custom
-  ? [{ name: `N=${custom} K=${num("k") ?? 20}`, n: custom, k: num("k") ?? 20 }]
+  ? [{ name: `N=${custom} K=${num("k") ?? (clusterRedis ? custom : 20)}`, n: custom, k: num("k") ?? (clusterRedis ? custom : 20) }]
   : [
       { name: "N=200 K=20", n: 200, k: 20 },
       { name: "N=200 K=200", n: 200, k: 200 },
@@ -58,7 +68,10 @@ const allScenarios: Scenario[] = custom
       { name: "bundle N=60 K=21", n: 60, k: 21, bundle: true },
     ]
 const scenarios = arg("scenarios") ? allScenarios.filter((s) => list("scenarios", []).includes(s.name)) : allScenarios
-const servers = list("servers", ["develop", "start"])
+/** A server mode, or with `--cluster-redis` a topology of `medusa start` processes. */
+const ONE_SERVER = "1 server"
+const CLUSTER = "2 servers + worker, Redis"
+const servers = clusterRedis ? [ONE_SERVER, CLUSTER] : list("servers", ["develop", "start"])
 const modes = list("modes", [
   "sync",
   "async",
@@ -103,6 +116,8 @@ type Row = {
   ownP50: number
   /** p95 of N plain `GET /store/carts/:id` at once on the same server: what any answer costs. */
   floorP95?: number
+  /** CPU seconds per process during the burst (with `--cluster-redis`). */
+  cpu?: ProcessCpu[]
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -131,33 +146,30 @@ async function main() {
       ...(modes.includes("core") ? [{ guard: false, record: true }] : []),
     ]
     for (const setting of settings) {
-      const server = await startServer(
-        {
-          ...env,
-          OMNIFLOW_OPTIONS: JSON.stringify({
-            inventoryDedup: {
-              checkoutGuard: setting.guard,
-              ...(num("concurrency") ? { maxConcurrentCheckouts: num("concurrency") } : {}),
-              ...(num("queue-timeout") ? { checkoutQueueTimeoutSeconds: num("queue-timeout") } : {}),
-            },
-            // The order flow would ship and capture during the burst: only checkout is measured.
-            orderFlow: { enabled: false },
-            runs: { record: setting.record },
-          }),
-        },
-        port,
-        // `--cluster N`: Medusa's cluster mode, N server processes sharing the port.
-        [...(num("cluster") ? ["--cluster", String(num("cluster"))] : [])],
-        serverMode as "develop" | "start"
-      )
+      const serverEnv = {
+        ...env,
+        OMNIFLOW_OPTIONS: JSON.stringify({
+          inventoryDedup: {
+            checkoutGuard: setting.guard,
+            ...(num("concurrency") ? { maxConcurrentCheckouts: num("concurrency") } : {}),
+            ...(num("queue-timeout") ? { checkoutQueueTimeoutSeconds: num("queue-timeout") } : {}),
+          },
+          // The order flow would ship and capture during the burst: only checkout is measured.
+          orderFlow: { enabled: false },
+          runs: { record: setting.record },
+        }),
+      }
+      const topology = await startTopology(serverMode, serverEnv, port)
       try {
-        const baseUrl = `http://localhost:${port}`
+        const baseUrl = topology.urls[0]
         const login = await new Http(baseUrl, {}).ok("POST", "/auth/user/emailpass", {
           email: "admin@omniflow.local",
           password: "omniflow-admin",
         })
         const adminApi = new Http(baseUrl, { authorization: `Bearer ${login.token}` })
-        const store = new Http(baseUrl, { "x-publishable-api-key": key })
+        // A storefront behind a load balancer: buyer i is served by server i mod servers.
+        const stores = topology.urls.map((url) => new Http(url, { "x-publishable-api-key": key }))
+        const storeOf = (i: number) => stores[i % stores.length]
         const clientModes = modes.filter((m) =>
           !setting.guard ? m === "core" : setting.record ? m === "sync" || m === "async" : m === "sync-unrecorded"
         )
@@ -169,6 +181,7 @@ async function main() {
             serial++
             const { variantsPerCart, itemIds } = await hotProduct(adminApi, db, sc, serial, { profile, channel, location })
             const carts = await inBatches(sc.n, 16, async (i) => {
+              const store = storeOf(i)
               const variants = variantsPerCart(i)
               const { cart } = await store.ok("POST", "/store/carts", {
                 region_id: region,
@@ -186,9 +199,11 @@ async function main() {
               return cart.id as string
             })
 
+            const cpuBefore = clusterRedis ? await topology.cpu() : []
             const t0 = performance.now()
-            const buyer = async (id: string) => {
+            const buyer = async (id: string, i: number) => {
               const s0 = performance.now()
+              const store = storeOf(i)
               const outcome = await (mode === "async" ? asyncBuyer(store, id, t0) : syncBuyer(store, id, t0))
               // The request's own time to its definite answer (what `--serial` compares).
               return { ...outcome, ownMs: outcome.answerMs - (s0 - t0) }
@@ -196,17 +211,18 @@ async function main() {
             // `--serial` completes one cart at a time: the uncontended cost of one checkout.
             const results: Outcome[] = []
             if (oneAtATime) {
-              for (const id of carts) results.push(await buyer(id))
+              for (const [i, id] of carts.entries()) results.push(await buyer(id, i))
             } else {
               results.push(...(await Promise.all(carts.map(buyer))))
             }
+            const cpu = clusterRedis ? cpuSeconds(cpuBefore, await topology.cpu()) : undefined
             const t0Epoch = Date.now() - (performance.now() - t0)
             // The floor: the same server answering N plain reads of the same carts at once.
             const f0 = performance.now()
             const reads = await Promise.all(
-              carts.map(async (id) => (await store.call("GET", `/store/carts/${id}?fields=id`), performance.now() - f0))
+              carts.map(async (id, i) => (await storeOf(i).call("GET", `/store/carts/${id}?fields=id`), performance.now() - f0))
             )
-            rows.push({ ...(await measure(one, { server: serverMode, mode, sc, carts, itemIds, results, t0Epoch })), floorP95: pct(reads, 95) })
+            rows.push({ ...(await measure(one, { server: serverMode, mode, sc, carts, itemIds, results, t0Epoch })), floorP95: pct(reads, 95), cpu })
             const r = rows[rows.length - 1]
             console.log(
               `${serverMode.padEnd(8)} ${mode.padEnd(6)} ${sc.name.padEnd(22)} orders ${r.orders}, 4xx ${r.c4xx}, 5xx ${r.c5xx}, ` +
@@ -215,7 +231,7 @@ async function main() {
           }
         }
       } finally {
-        await stopServer(server)
+        await topology.stop()
       }
     }
   }
@@ -223,6 +239,44 @@ async function main() {
   await db.end()
   printTable(rows)
   await stop()
+}
+
+/**
+ * The processes a run is measured on: one `medusa start` or `medusa develop` (with
+ * `--cluster N`, Medusa's cluster mode), or the Redis cluster: a throwaway redis-server,
+ * a worker and two servers, started one after another (boots at once starve each other).
+ */
+async function startTopology(serverMode: string, env: NodeJS.ProcessEnv, port: number) {
+  if (serverMode !== CLUSTER) {
+    const mode = serverMode === ONE_SERVER ? "start" : (serverMode as "develop" | "start")
+    // `--cluster N`: Medusa's cluster mode, N server processes sharing the port.
+    const child = await startServer(env, port, [...(num("cluster") ? ["--cluster", String(num("cluster"))] : [])], mode)
+    return {
+      urls: [`http://localhost:${port}`],
+      cpu: () => ProcessCpu.read([{ name: "server", pgid: child.pid! }]),
+      stop: () => stopServer(child),
+    }
+  }
+  const redis = new RedisProcess()
+  await redis.start()
+  const clusterEnv = { ...env, REDIS_URL: redis.url }
+  const ports = [port, await freePort(), await freePort()]
+  const worker = await startServer({ ...clusterEnv, MEDUSA_WORKER_MODE: "worker" }, ports[2])
+  const a = await startServer({ ...clusterEnv, MEDUSA_WORKER_MODE: "server" }, ports[0])
+  const b = await startServer({ ...clusterEnv, MEDUSA_WORKER_MODE: "server" }, ports[1])
+  return {
+    urls: ports.slice(0, 2).map((p) => `http://localhost:${p}`),
+    cpu: () =>
+      ProcessCpu.read([
+        { name: "server 1", pgid: a.pid! },
+        { name: "server 2", pgid: b.pid! },
+        { name: "worker", pgid: worker.pid! },
+      ]),
+    stop: async () => {
+      await Promise.all([stopServer(a), stopServer(b), stopServer(worker)])
+      await redis.stop()
+    },
+  }
 }
 
 /**
@@ -392,6 +446,23 @@ function printTable(rows: Row[]) {
         `${f(r.p50)} | ${f(r.p95)} | ${f(r.max)} | ${f(r.loseP50)} | ${f(r.loseP95)} | ${f(r.lastOrderS, 1)} | ${f(r.ordersPerS, 1)} | ` +
         `${r.shed ? f(r.worstOverrun, 2) : "–"} | ${r.failedLater} | ${f(r.floorP95 ?? NaN)} | ${f(r.ownP50)} |`
     )
+  }
+  const withCpu = rows.filter((r) => r.cpu?.length)
+  if (withCpu.length) {
+    console.log("\nCPU seconds during the burst (user + system), per process; wall = the burst until its last answer:")
+    for (const r of withCpu) {
+      const wall = r.max / 1000
+      const parts = r.cpu!.map((c) => `${c.name} ${c.seconds.toFixed(1)}`).join(", ")
+      const total = r.cpu!.reduce((n, c) => n + c.seconds, 0)
+      console.log(`  ${r.server} · ${r.mode} · ${r.scenario}: ${parts}; total ${total.toFixed(1)} s in ${wall.toFixed(1)} s wall = ${(total / wall).toFixed(2)} cores busy`)
+    }
+    for (const mode of new Set(withCpu.map((r) => r.mode))) {
+      const one = rows.find((r) => r.server === ONE_SERVER && r.mode === mode)
+      const two = rows.find((r) => r.server === CLUSTER && r.mode === mode)
+      if (one && two) {
+        console.log(`  ${mode}: cluster orders/s ÷ one server orders/s = ${f((100 * two.ordersPerS) / one.ordersPerS)} %`)
+      }
+    }
   }
   console.log("\nratios (same server, same run):")
   for (const server of new Set(rows.map((r) => r.server))) {
