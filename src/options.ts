@@ -204,6 +204,12 @@ export const omniflowOptionsSchema = z
       .object({
         /** Bearer token of `GET /metrics` (Prometheus). Unset: the endpoint answers 404. */
         token: z.string().min(16, { message: "must be at least 16 characters" }).optional(),
+        /**
+         * A process in worker mode serves no API routes, so `GET /metrics` does not exist
+         * there, yet most runs end there. With this port (and `token`) set, a worker serves
+         * its series at `http://<worker>:<port>/metrics`.
+         */
+        workerPort: z.number().int().min(1).max(65535).optional(),
       })
       .strict()
       .default({}),

@@ -17,6 +17,7 @@ jest.setTimeout(30 * 60 * 1000)
 
 const DB = `omniflow_cluster_${process.pid}`
 const RECONCILE_JOB = "omniflow-reconcile-stock-claims"
+const METRICS_TOKEN = "cluster-metrics-token-0123456789"
 const DEADLINE_JOBS = ["omniflow-enforce-order-flow-deadlines", RECONCILE_JOB]
 const SETTLED = ["fulfilled", "canceled", "failed", "under_review", "awaiting_payment"]
 
@@ -33,6 +34,7 @@ describe("a cluster of two servers and a worker on Redis", () => {
   let regionId: string
   let locationId: string
   let admin: { headers: Record<string, string> }
+  let workerMetricsPort: number
   const startedAt = new Date()
 
   const rows = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows
@@ -40,7 +42,10 @@ describe("a cluster of two servers and a worker on Redis", () => {
 
   beforeAll(async () => {
     await redis.start()
+    workerMetricsPort = await freePort()
     const base = await prepareDatabase(DB, {
+      // Only the worker serves this port: the servers have `GET /metrics` instead.
+      metrics: { token: METRICS_TOKEN, workerPort: workerMetricsPort },
       inventoryDedup: { reconcileEveryMinutes: 1, staleClaimMinutes: 1 },
       orderFlow: { shipAfterMinutes: 0, paymentDeadlineMinutes: 1 },
       // Two grinders (158 EUR) are held for review; the burst's 20 EUR carts are not.
@@ -230,6 +235,15 @@ describe("a cluster of two servers and a worker on Redis", () => {
       [side.productId]
     )
     expect(together).toBe(30)
+
+    // The runs ended on the worker, which serves no API: its own port shows them, once each.
+    const scrape = (authorization?: string) =>
+      axios.get(`http://localhost:${workerMetricsPort}/metrics`, { headers: authorization ? { authorization } : {}, validateStatus: () => true })
+    expect((await scrape()).status).toBe(401)
+    const metrics = await scrape(`Bearer ${METRICS_TOKEN}`)
+    expect(metrics.status).toBe(200)
+    expect(metrics.data).toContain(`omniflow_flow_runs_total{flow="record-order-copurchases",state="succeeded"} ${burstOrders.length}`)
+    expect(metrics.data).not.toContain("omniflow_inbox_open")
   })
 
   it("resumes a held order and a payment deadline after the worker is killed; the deadline cancels once", async () => {

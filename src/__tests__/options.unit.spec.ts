@@ -80,6 +80,8 @@ describe("plugin options", () => {
     )
     expect(() => parseOmniflowOptions({ flows: { "recover-checkout": { retry: 1 } } })).toThrow(/flows\.recover-checkout\.retry/)
     expect(() => parseOmniflowOptions({ metrics: { token: "short" } })).toThrow(/metrics\.token: must be at least 16 characters/)
+    expect(() => parseOmniflowOptions({ metrics: { workerPort: 70000 } })).toThrow(/metrics\.workerPort/)
+    expect(parseOmniflowOptions({ metrics: { workerPort: 9100 } }).metrics.workerPort).toBe(9100)
   })
 
   it("lets a flow hold its failures instead of compensating, except the checkout and the order flow", () => {

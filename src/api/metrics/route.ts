@@ -1,15 +1,8 @@
-import { timingSafeEqual } from "crypto"
 import { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { MedusaError } from "@medusajs/framework/utils"
 import { FLOW_RUNS_MODULE, FlowRunsModuleService } from "../../modules/flow-runs"
 import { OMNIFLOW_MODULE, OmniflowModuleService } from "../../modules/omniflow"
-import { omniflowRegistry, setInboxOpen } from "../../workflows/flow-runs/prometheus"
-
-const sameToken = (given: string, expected: string) => {
-  const a = Buffer.from(given)
-  const b = Buffer.from(expected)
-  return a.length === b.length && timingSafeEqual(a, b)
-}
+import { isScrapeAuthorized, omniflowRegistry, setInboxOpen } from "../../workflows/flow-runs/prometheus"
 
 /**
  * Prometheus scrape endpoint, in the text exposition format. Off (404) unless the options
@@ -20,8 +13,7 @@ export const GET = async (req: MedusaRequest, res: MedusaResponse) => {
   if (!token) {
     throw new MedusaError(MedusaError.Types.NOT_FOUND, "Not found")
   }
-  const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1]
-  if (!given || !sameToken(given, token)) {
+  if (!isScrapeAuthorized(req.headers.authorization, token)) {
     res.setHeader("WWW-Authenticate", 'Bearer realm="omniflow-metrics"')
     res.status(401).json({ type: "unauthorized", message: "A valid bearer token is required" })
     return

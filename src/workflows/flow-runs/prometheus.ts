@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "crypto"
 import { Counter, Gauge, Histogram, Registry } from "prom-client"
 import type { FlowRunState, RunStep } from "../../modules/flow-runs"
 
@@ -48,4 +49,13 @@ const inboxOpen = new Gauge({
 /** The scrape's view of the inbox, read from the database at scrape time. */
 export function setInboxOpen(n: number) {
   inboxOpen.set(n)
+}
+
+/** Whether an `Authorization` header carries the scrape token (compared in constant time). */
+export function isScrapeAuthorized(authorization: string | undefined, token: string) {
+  const given = /^Bearer (.+)$/.exec(authorization ?? "")?.[1]
+  if (!given) return false
+  const a = Buffer.from(given)
+  const b = Buffer.from(token)
+  return a.length === b.length && timingSafeEqual(a, b)
 }
